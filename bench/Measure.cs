@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace Sim.Bench;
+
+/// <summary>Small timing helpers for suites: warm up, then take the best of several repeats (least noisy on a shared machine).</summary>
+public static class Measure
+{
+    /// <summary>Runs <paramref name="body"/> <paramref name="warmup"/> times untimed, then <paramref name="repeats"/> times; returns the fastest run in seconds.</summary>
+    public static double BestSeconds(Action body, int repeats, int warmup = 1)
+    {
+        for (int i = 0; i < warmup; i++) body();
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            body();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        return best;
+    }
+
+    /// <summary>Like <see cref="BestSeconds(Action,int,int)"/>, but runs <paramref name="setup"/> untimed before every run.</summary>
+    public static double BestSeconds(Action setup, Action body, int repeats, int warmup = 1)
+    {
+        for (int i = 0; i < warmup; i++) { setup(); body(); }
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            setup();
+            long t0 = Stopwatch.GetTimestamp();
+            body();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,116 @@
+using Sim.Engine;
+
+namespace Sim.Bench.Suites;
+
+/// <summary>
+/// <c>sim bench ecs</c>: query, create, destroy and add/remove costs at 1,000,000 entities with two components of
+/// three floats each, and a plain loop over two struct arrays with the same data as the baseline, measured in the same run.
+/// </summary>
+public sealed class EcsSuite : IBenchSuite
+{
+    /// <summary>Entities per measurement; the targets are stated at this size.</summary>
+    public const int Entities = 1_000_000;
+
+    /// <inheritdoc />
+    public string Name => "ecs";
+
+    /// <inheritdoc />
+    public string Description => "ECS queries, creation, destruction and structural changes at 1M entities";
+
+    internal struct Position { public float X, Y, Z; }
+    internal struct Velocity { public float X, Y, Z; }
+    internal struct Tag { public int Value; }
+
+    internal struct Move : IForEach<Position, Velocity>
+    {
+        public void Update(ref Position p, ref Velocity v)
+        {
+            p.X += v.X; p.Y += v.Y; p.Z += v.Z;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Run(BenchReport report, bool quick, Action<double> progress)
+    {
+        int repeats = quick ? 5 : 25;
+        int structuralRepeats = quick ? 2 : 5;
+        var query = new QueryDescription().WithAll<Position, Velocity>();
+
+        // Baseline: the same data in two plain arrays.
+        var positions = new Position[Entities];
+        var velocities = new Velocity[Entities];
+        for (int i = 0; i < Entities; i++) velocities[i] = new Velocity { X = 1, Y = 2, Z = 3 };
+        double raw = Measure.BestSeconds(() => RawLoop(positions, velocities), repeats, warmup: 3);
+        progress(0.15);
+
+        using var world = World.Create(1);
+        var handles = new Entity[Entities];
+        world.Create(handles.AsSpan(), new Position(), new Velocity { X = 1, Y = 2, Z = 3 });
+        var move = new Move();
+        double inline = Measure.BestSeconds(() => world.InlineQuery<Move, Position, Velocity>(query, ref move), repeats, warmup: 3);
+        progress(0.3);
+        double lambda = Measure.BestSeconds(() => world.Query(query, (ref Position p, ref Velocity v) =>
+        {
+            p.X += v.X; p.Y += v.Y; p.Z += v.Z;
+        }), repeats, warmup: 3);
+        progress(0.45);
+        double parallel = Measure.BestSeconds(() => world.ParallelQuery<Move, Position, Velocity>(query, move), repeats, warmup: 3);
+        progress(0.55);
+
+        World? fresh = null;
+        double create = Measure.BestSeconds(
+            () => { fresh?.Dispose(); fresh = World.Create(2); GC.Collect(); },
+            () =>
+            {
+                var w = fresh!;
+                var v = new Velocity { X = 1, Y = 2, Z = 3 };
+                for (int i = 0; i < Entities; i++) w.Create(new Position(), v);
+            },
+            structuralRepeats);
+        progress(0.7);
+
+        double destroy = Measure.BestSeconds(
+            () => { fresh?.Dispose(); fresh = World.Create(3); fresh.Create(handles.AsSpan(), new Position(), new Velocity()); GC.Collect(); },
+            () =>
+            {
+                var w = fresh!;
+                for (int i = 0; i < handles.Length; i++) w.Destroy(handles[i]);
+            },
+            structuralRepeats);
+        progress(0.85);
+
+        const int churn = 200_000;
+        double addRemove = Measure.BestSeconds(
+            () => { fresh?.Dispose(); fresh = World.Create(4); fresh.Create(handles.AsSpan(0, churn), new Position(), new Velocity()); GC.Collect(); },
+            () =>
+            {
+                var w = fresh!;
+                for (int i = 0; i < churn; i++) w.Add(handles[i], new Tag { Value = i });
+                for (int i = 0; i < churn; i++) w.Remove<Tag>(handles[i]);
+            },
+            structuralRepeats);
+        fresh?.Dispose();
+        progress(1);
+
+        double ns(double seconds, double n) => seconds * 1e9 / n;
+        report.Add("ecs.query2.iforeach.ns_per_entity", ns(inline, Entities), "ns", "target <= 1.2x raw");
+        report.Add("ecs.query2.lambda.ns_per_entity", ns(lambda, Entities), "ns", "target <= 2x raw");
+        report.Add("ecs.query2.raw_loop.ns_per_entity", ns(raw, Entities), "ns", "two plain struct arrays");
+        report.Add("ecs.query2.iforeach.vs_raw", inline / raw, "x", "target <= 1.2");
+        report.Add("ecs.query2.lambda.vs_raw", lambda / raw, "x", "target <= 2");
+        report.Add("ecs.create.ns_per_entity", ns(create, Entities), "ns", "target <= 25");
+        report.Add("ecs.destroy.ns_per_entity", ns(destroy, Entities), "ns", "target <= 25");
+        report.Add("ecs.add_remove.ns_per_op", ns(addRemove, 2.0 * churn), "ns", "one Add or one Remove");
+        report.Add("ecs.parallel_query2.speedup", inline / parallel, "x", $"{Environment.ProcessorCount} cores");
+    }
+
+    private static void RawLoop(Position[] p, Velocity[] v)
+    {
+        for (int i = 0; i < p.Length; i++)
+        {
+            ref var a = ref p[i];
+            var b = v[i];
+            a.X += b.X; a.Y += b.Y; a.Z += b.Z;
+        }
+    }
+}
