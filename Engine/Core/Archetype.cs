@@ -8,8 +8,15 @@ namespace Sim.Engine;
 /// </summary>
 public sealed class Archetype
 {
-    /// <summary>Target bytes of component data per chunk; 16 KiB keeps a chunk's columns within L1/L2.</summary>
-    public const int ChunkBytes = 128 * 1024;
+    /// <summary>Rows in an archetype's first chunk; each next chunk doubles, up to <see cref="MaxChunkCapacity"/>.</summary>
+    public const int FirstChunkCapacity = 64;
+
+    /// <summary>
+    /// Upper bound on rows per chunk. Chunks grow geometrically so that small archetypes (a few tasks) stay small
+    /// while large ones (a million nodes) get long chunks: long runs stream at memory speed in queries, and their
+    /// arrays land on the large-object heap, which the GC never copies between generations.
+    /// </summary>
+    public const int MaxChunkCapacity = 16 * 1024;
 
     private readonly int[] _columnOfType;
     internal readonly List<Chunk> ChunkList = new();
@@ -25,8 +32,6 @@ public sealed class Archetype
         _columnOfType = new int[ids.Length == 0 ? 0 : ids[^1] + 1];
         Array.Fill(_columnOfType, -1);
         for (int i = 0; i < ids.Length; i++) _columnOfType[ids[i]] = i;
-        int bytes = Math.Max(1, Types.Sum(t => t.Size) + Unsafe.SizeOf<Entity>());
-        ChunkCapacity = Math.Clamp(ChunkBytes / bytes, 64, 16384);
     }
 
     /// <summary>Creation order within the world; archetypes are visited in this order, which keeps runs deterministic.</summary>
@@ -38,13 +43,10 @@ public sealed class Archetype
     /// <summary>The component types, ascending by id; column i of every chunk holds <c>Types[i]</c>.</summary>
     public ComponentType[] Types { get; }
 
-    /// <summary>Rows per chunk.</summary>
-    public int ChunkCapacity { get; }
-
     /// <summary>Live entities in this archetype.</summary>
     public int Count { get; private set; }
 
-    /// <summary>The chunks; all are full except possibly the last.</summary>
+    /// <summary>The chunks; all are full except possibly the last. Capacities double from chunk to chunk.</summary>
     public IReadOnlyList<Chunk> Chunks => ChunkList;
 
     /// <summary>The column of component type <paramref name="typeId"/>, or -1 when absent.</summary>
@@ -58,17 +60,31 @@ public sealed class Archetype
         return c;
     }
 
+    // Index of the last chunk holding rows, or -1 when empty. Tracking it avoids a division per add and remove.
+    private int _tail = -1;
+
     /// <summary>Appends a row for <paramref name="entity"/>; returns (chunk index, row). Component values are left default.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal (int chunk, int row) AddRow(Entity entity)
     {
-        int chunkIndex = Count / ChunkCapacity;
-        int row = Count - chunkIndex * ChunkCapacity;
-        if (chunkIndex == ChunkList.Count) ChunkList.Add(new Chunk(this, ChunkCapacity));
-        var chunk = ChunkList[chunkIndex];
+        Chunk chunk;
+        if (_tail < 0 || (chunk = ChunkList[_tail]).Count == chunk.Capacity) chunk = NextChunk();
+        int row = chunk.Count;
         chunk.Entities[row] = entity;
         chunk.Count = row + 1;
         Count++;
-        return (chunkIndex, row);
+        return (_tail, row);
+    }
+
+    private Chunk NextChunk()
+    {
+        _tail++;
+        if (_tail == ChunkList.Count)
+        {
+            int capacity = _tail == 0 ? FirstChunkCapacity : Math.Min(MaxChunkCapacity, ChunkList[_tail - 1].Capacity * 2);
+            ChunkList.Add(new Chunk(this, capacity));
+        }
+        return ChunkList[_tail];
     }
 
     /// <summary>
@@ -77,23 +93,30 @@ public sealed class Archetype
     /// </summary>
     internal Entity RemoveRow(int chunkIndex, int row)
     {
-        int lastChunkIndex = (Count - 1) / ChunkCapacity;
-        var last = ChunkList[lastChunkIndex];
+        var last = ChunkList[_tail];
         int lastRow = last.Count - 1;
         var target = ChunkList[chunkIndex];
         Entity moved = Entity.Null;
-        if (chunkIndex != lastChunkIndex || row != lastRow)
+        var types = Types;
+        if (chunkIndex != _tail || row != lastRow)
         {
             moved = last.Entities[lastRow];
             target.Entities[row] = moved;
-            for (int c = 0; c < Types.Length; c++) Types[c].Copy(last.Columns[c], lastRow, target.Columns[c], row);
+            for (int c = 0; c < types.Length; c++) types[c].Copy(last.Columns[c], lastRow, target.Columns[c], row);
         }
-        for (int c = 0; c < Types.Length; c++) Types[c].Clear(last.Columns[c], lastRow);
-        last.Entities[lastRow] = Entity.Null;
+        for (int c = 0; c < types.Length; c++) types[c].Clear(last.Columns[c], lastRow);
         last.Count = lastRow;
         Count--;
-        // Keep one spare empty chunk at most, so add/remove churn at a chunk boundary does not reallocate.
-        if (last.Count == 0 && ChunkList.Count > lastChunkIndex + 1) ChunkList.RemoveAt(ChunkList.Count - 1);
+        if (lastRow == 0)
+        {
+            _tail--;
+            // Keep one spare empty chunk at most, so add/remove churn at a chunk boundary does not reallocate.
+            if (ChunkList.Count > _tail + 2)
+            {
+                ChunkList[^1].Release();
+                ChunkList.RemoveAt(ChunkList.Count - 1);
+            }
+        }
         return moved;
     }
 
@@ -106,7 +129,22 @@ public sealed class Archetype
             Array.Clear(chunk.Entities, 0, chunk.Count);
             chunk.Count = 0;
         }
+        for (int i = 1; i < ChunkList.Count; i++) ChunkList[i].Release();
         if (ChunkList.Count > 1) ChunkList.RemoveRange(1, ChunkList.Count - 1);
         Count = 0;
+        _tail = -1;
+    }
+
+    /// <summary>Gives every chunk's arrays back to the pool (the world is being disposed).</summary>
+    internal void ReleaseAll()
+    {
+        foreach (var chunk in ChunkList)
+        {
+            for (int c = 0; c < Types.Length; c++) Types[c].ClearRange(chunk.Columns[c], 0, chunk.Count);
+            chunk.Release();
+        }
+        ChunkList.Clear();
+        Count = 0;
+        _tail = -1;
     }
 }

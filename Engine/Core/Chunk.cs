@@ -14,7 +14,7 @@ public sealed class Chunk
     internal Chunk(Archetype archetype, int capacity)
     {
         Archetype = archetype;
-        Entities = new Entity[capacity];
+        Entities = ChunkPool<Entity>.Rent(capacity);
         Columns = new Array[archetype.Types.Length];
         for (int i = 0; i < Columns.Length; i++) Columns[i] = archetype.Types[i].NewArray(capacity);
     }
@@ -33,6 +33,13 @@ public sealed class Chunk
 
     /// <summary>The live values of component <typeparamref name="T"/>; throws when the archetype lacks it.</summary>
     public Span<T> GetSpan<T>() => new(GetArray<T>(Archetype.ColumnOf(ComponentType<T>.Id_)), 0, Count);
+
+    /// <summary>Gives the chunk's arrays back to the pool; the chunk must not be used afterwards.</summary>
+    internal void Release()
+    {
+        ChunkPool<Entity>.Return(Entities);
+        for (int i = 0; i < Columns.Length; i++) Archetype.Types[i].ReturnArray(Columns[i]);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal T[] GetArray<T>(int column) => Unsafe.As<T[]>(Columns[column]);

@@ -38,6 +38,8 @@ public abstract class ComponentType
     public static ComponentType FromId(int id) => Volatile.Read(ref _all)[id];
 
     internal abstract Array NewArray(int capacity);
+    internal abstract void ReturnArray(Array array);
+    internal abstract void TrimPool();
     internal abstract void Copy(Array src, int srcRow, Array dst, int dstRow);
     internal abstract void Clear(Array array, int row);
     internal abstract void ClearRange(Array array, int start, int count);
@@ -74,7 +76,11 @@ public sealed class ComponentType<T> : ComponentType
     /// <inheritdoc />
     public override int Size => Unsafe.SizeOf<T>();
 
-    internal override Array NewArray(int capacity) => new T[capacity];
+    internal override Array NewArray(int capacity) => ChunkPool<T>.Rent(capacity);
+
+    internal override void ReturnArray(Array array) => ChunkPool<T>.Return(Unsafe.As<T[]>(array));
+
+    internal override void TrimPool() => ChunkPool<T>.Trim();
 
     internal override void Copy(Array src, int srcRow, Array dst, int dstRow) =>
         Unsafe.As<T[]>(dst)[dstRow] = Unsafe.As<T[]>(src)[srcRow];

@@ -12,14 +12,14 @@ public sealed partial class World
     }
 
     /// <summary>True when <paramref name="entity"/> has a <typeparamref name="T"/>.</summary>
-    public bool Has<T>(Entity entity) => SlotOf(entity).Archetype!.ColumnOf(ComponentType<T>.Id_) >= 0;
+    public bool Has<T>(Entity entity) => _archetypes[SlotOf(entity).Archetype].ColumnOf(ComponentType<T>.Id_) >= 0;
 
     /// <summary>A reference to <paramref name="entity"/>'s <typeparamref name="T"/>; throws when it has none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref T Get<T>(Entity entity)
     {
         ref var slot = ref SlotOf(entity);
-        var arch = slot.Archetype!;
+        var arch = _archetypes[slot.Archetype];
         int column = arch.ColumnOf(ComponentType<T>.Id_);
         if (column < 0) ThrowMissing<T>(entity);
         return ref arch.ChunkList[slot.Chunk].GetArray<T>(column)[slot.Row];
@@ -41,7 +41,7 @@ public sealed partial class World
     {
         AssertNotIterating(nameof(Add));
         ref var slot = ref SlotOf(entity);
-        var from = slot.Archetype!;
+        var from = _archetypes[slot.Archetype];
         int id = ComponentType<T>.Id_;
         if (from.ColumnOf(id) >= 0)
             throw new InvalidOperationException($"{entity} already has a {typeof(T).Name}; use Set to change it");
@@ -61,7 +61,7 @@ public sealed partial class World
     {
         AssertNotIterating(nameof(Remove));
         ref var slot = ref SlotOf(entity);
-        var from = slot.Archetype!;
+        var from = _archetypes[slot.Archetype];
         int id = ComponentType<T>.Id_;
         if (from.ColumnOf(id) < 0) ThrowMissing<T>(entity);
         if (!from.RemoveEdges.TryGetValue(id, out var to))
@@ -77,7 +77,7 @@ public sealed partial class World
     /// <summary>Moves an entity's row to <paramref name="to"/>, copying the components both archetypes share.</summary>
     private void Move(Entity entity, ref Slot slot, Archetype to)
     {
-        var from = slot.Archetype!;
+        var from = _archetypes[slot.Archetype];
         var src = from.ChunkList[slot.Chunk];
         var (dstChunkIndex, dstRow) = to.AddRow(entity);
         var dst = to.ChunkList[dstChunkIndex];
@@ -90,11 +90,11 @@ public sealed partial class World
         var moved = from.RemoveRow(slot.Chunk, slot.Row);
         if (!moved.IsNull)
         {
-            ref var m = ref _slots[moved.Id];
+            ref var m = ref SlotAt(moved.Id);
             m.Chunk = slot.Chunk;
             m.Row = slot.Row;
         }
-        slot.Archetype = to;
+        slot.Archetype = to.Index;
         slot.Chunk = dstChunkIndex;
         slot.Row = dstRow;
     }

@@ -15,15 +15,21 @@ namespace Sim.Engine;
 /// </remarks>
 public sealed partial class World : IDisposable
 {
+    // Locations of entities by id. The archetype is stored as an index, not a reference: writing a reference into
+    // an array costs a GC write barrier on every create, move and destroy.
     private struct Slot
     {
-        public Archetype? Archetype;
+        public int Archetype; // index into _archetypes, or -1 when the id is free
         public int Chunk;
         public int Row;
         public int Version;
     }
 
-    private Slot[] _slots = new Slot[256];
+    // Slots live in fixed pages rather than one growing array: growth never copies, and each 128 KiB page sits on
+    // the large-object heap, which the GC does not move.
+    private const int PageBits = 16, PageSize = 1 << PageBits, PageMask = PageSize - 1;
+    private Slot[][] _pages = [];
+    private int _capacity;
     private int _nextId;
     private int[] _free = new int[64];
     private int _freeCount;
@@ -70,17 +76,17 @@ public sealed partial class World : IDisposable
 
     /// <summary>True when <paramref name="entity"/> was created by this world and not destroyed since.</summary>
     public bool IsAlive(Entity entity) =>
-        (uint)entity.Id < (uint)_nextId && _slots[entity.Id].Version == entity.Version && _slots[entity.Id].Archetype is not null;
+        (uint)entity.Id < (uint)_nextId && SlotAt(entity.Id).Version == entity.Version && SlotAt(entity.Id).Archetype >= 0;
 
     /// <summary>Destroys <paramref name="entity"/>. Its handle, and every copy of it, reads as dead from now on.</summary>
     public void Destroy(Entity entity)
     {
         AssertNotIterating(nameof(Destroy));
         ref var slot = ref SlotOf(entity);
-        var moved = slot.Archetype!.RemoveRow(slot.Chunk, slot.Row);
+        var moved = _archetypes[slot.Archetype].RemoveRow(slot.Chunk, slot.Row);
         if (!moved.IsNull)
         {
-            ref var m = ref _slots[moved.Id];
+            ref var m = ref SlotAt(moved.Id);
             m.Chunk = slot.Chunk;
             m.Row = slot.Row;
         }
@@ -103,14 +109,14 @@ public sealed partial class World : IDisposable
                 for (int r = 0; r < chunk.Count; r++)
                 {
                     int id = chunk.Entities[r].Id;
-                    Retire(id, ref _slots[id]);
+                    Retire(id, ref SlotAt(id));
                 }
             arch.Clear();
         }
     }
 
     /// <summary>The archetype that <paramref name="entity"/> lives in.</summary>
-    public Archetype GetArchetype(Entity entity) => SlotOf(entity).Archetype!;
+    public Archetype GetArchetype(Entity entity) => _archetypes[SlotOf(entity).Archetype];
 
     /// <summary>The component types of <paramref name="entity"/>.</summary>
     public IReadOnlyList<Type> GetComponentTypes(Entity entity) => GetArchetype(entity).Types.Select(t => t.Type).ToArray();
@@ -130,29 +136,36 @@ public sealed partial class World : IDisposable
         if (_disposed) return;
         _disposed = true;
         foreach (var r in Resources.All) if (r is IDisposable d && !ReferenceEquals(d, this)) d.Dispose();
+        foreach (var arch in _archetypes) arch.ReleaseAll();
+        foreach (var page in _pages) ChunkPool<Slot>.Return(page);
         _archetypes.Clear();
         _byMask.Clear();
         _queries.Clear();
-        _slots = [];
+        _pages = [];
+        _capacity = 0;
+        _nextId = 0;
         Size = 0;
     }
 
     // ---- internals shared by the partial files ----
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref Slot SlotAt(int id) => ref _pages[id >> PageBits][id & PageMask];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref Slot SlotOf(Entity entity)
     {
         if ((uint)entity.Id < (uint)_nextId)
         {
-            ref var slot = ref _slots[entity.Id];
-            if (slot.Version == entity.Version && slot.Archetype is not null) return ref slot;
+            ref var slot = ref SlotAt(entity.Id);
+            if (slot.Version == entity.Version && slot.Archetype >= 0) return ref slot;
         }
         throw new DeadEntityException(entity);
     }
 
     private void Retire(int id, ref Slot slot)
     {
-        slot.Archetype = null;
+        slot.Archetype = -1;
         slot.Version++;
         if (slot.Version == 0) slot.Version = 1; // skip 0 on wrap-around: version 0 means Entity.Null
         if (_freeCount == _free.Length) Array.Resize(ref _free, _free.Length * 2);
@@ -169,13 +182,13 @@ public sealed partial class World : IDisposable
         else
         {
             id = _nextId++;
-            if (id == _slots.Length) Array.Resize(ref _slots, _slots.Length * 2);
-            _slots[id].Version = 1;
+            if (id == _capacity) AddPage();
+            SlotAt(id).Version = 1;
         }
-        ref var slot = ref _slots[id];
+        ref var slot = ref SlotAt(id);
         var entity = new Entity(id, slot.Version);
         var (c, r) = arch.AddRow(entity);
-        slot.Archetype = arch;
+        slot.Archetype = arch.Index;
         slot.Chunk = c;
         slot.Row = r;
         chunk = arch.ChunkList[c];
@@ -184,11 +197,30 @@ public sealed partial class World : IDisposable
         return entity;
     }
 
+    /// <summary>
+    /// Drops the arrays that disposed worlds left in the process-wide chunk pool, for long-lived processes that built
+    /// one very large world and will not build another.
+    /// </summary>
+    public static void TrimPools()
+    {
+        ChunkPool<Entity>.Trim();
+        ChunkPool<Slot>.Trim();
+        for (int i = 0; i < ComponentType.Count; i++) ComponentType.FromId(i).TrimPool();
+    }
+
     /// <summary>Reserves room for <paramref name="additional"/> more entity ids without reallocating.</summary>
     public void Reserve(int additional)
     {
-        int need = _nextId + additional;
-        if (need > _slots.Length) Array.Resize(ref _slots, (int)Math.Min(int.MaxValue, Math.Max(need, (long)_slots.Length * 2)));
+        long need = (long)_nextId + additional;
+        while (_capacity < need) AddPage();
+    }
+
+    private void AddPage()
+    {
+        if (_capacity > int.MaxValue - PageSize) throw new InvalidOperationException("a world holds at most 2^31 entity ids");
+        Array.Resize(ref _pages, _pages.Length + 1);
+        _pages[^1] = ChunkPool<Slot>.Rent(PageSize);
+        _capacity += PageSize;
     }
 
     internal Archetype GetOrCreateArchetype(in ComponentMask mask)

@@ -27,6 +27,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineQuery<TCallback, T0>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEach<T0>
     {
         var query = GetQuery(description.WithAll<T0>());
@@ -55,19 +57,21 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    RunChunk<TCallback, T0>(chunk, k0, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorker<TCallback, T0>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorker<TCallback, T0>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            RunChunk<TCallback, T0>(chunk, k0, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,6 +103,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineEntityQuery<TCallback, T0>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
     {
         var query = GetQuery(description.WithAll<T0>());
@@ -127,19 +133,21 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    RunChunkWithEntity<TCallback, T0>(chunk, k0, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorkerWithEntity<TCallback, T0>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorkerWithEntity<TCallback, T0>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            RunChunkWithEntity<TCallback, T0>(chunk, k0, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -173,6 +181,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineQuery<TCallback, T0, T1>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEach<T0, T1>
     {
         var query = GetQuery(description.WithAll<T0, T1>());
@@ -202,20 +212,22 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    RunChunk<TCallback, T0, T1>(chunk, k0, k1, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorker<TCallback, T0, T1>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorker<TCallback, T0, T1>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            RunChunk<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -250,6 +262,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineEntityQuery<TCallback, T0, T1>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
     {
         var query = GetQuery(description.WithAll<T0, T1>());
@@ -279,20 +293,22 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    RunChunkWithEntity<TCallback, T0, T1>(chunk, k0, k1, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorkerWithEntity<TCallback, T0, T1>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            RunChunkWithEntity<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -329,6 +345,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineQuery<TCallback, T0, T1, T2>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2>());
@@ -359,21 +377,23 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                    RunChunk<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorker<TCallback, T0, T1, T2>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorker<TCallback, T0, T1, T2>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
+            RunChunk<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -411,6 +431,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineEntityQuery<TCallback, T0, T1, T2>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2>());
@@ -441,21 +463,23 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                    RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorkerWithEntity<TCallback, T0, T1, T2>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
+            RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -495,6 +519,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineQuery<TCallback, T0, T1, T2, T3>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2, T3>());
@@ -526,22 +552,24 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                    int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-                    RunChunk<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorker<TCallback, T0, T1, T2, T3>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorker<TCallback, T0, T1, T2, T3>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
+            int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
+            RunChunk<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -582,6 +610,8 @@ public sealed partial class World
     }
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void InlineEntityQuery<TCallback, T0, T1, T2, T3>(in QueryDescription description, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2, T3>());
@@ -613,22 +643,24 @@ public sealed partial class World
         try
         {
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {
-                var local = template;
-                for (int w = start; w < end; w++)
-                {
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-                    int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                    int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                    int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                    int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-                    RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref local);
-                }
-            });
+            RunParallel(work, (start, end) => ParallelWorkerWithEntity<TCallback, T0, T1, T2, T3>(work, start, end, template));
         }
         finally { ExitQuery(); }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2, T3>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
+    {
+        for (int w = start; w < end; w++)
+        {
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+            int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
+            int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
+            int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
+            int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
+            RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

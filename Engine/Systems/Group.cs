@@ -33,6 +33,7 @@ public sealed class Group : ISystem
     {
         _systems.Add(system);
         _paths.Add($"{_path}/{system.Name}");
+        _profiler?.Register(_paths[^1]);
         if (system is Group g) g.AttachProfiler(_profiler, _path);
         return this;
     }
@@ -45,6 +46,7 @@ public sealed class Group : ISystem
         for (int i = 0; i < _systems.Count; i++)
         {
             _paths[i] = $"{_path}/{_systems[i].Name}";
+            profiler?.Register(_paths[i]); // registration order is pipeline order: parents before children
             if (_systems[i] is Group g) g.AttachProfiler(profiler, _path);
         }
     }

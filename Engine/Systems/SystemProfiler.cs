@@ -11,6 +11,11 @@ public sealed class SystemProfiler
     /// <summary>Ticks the pipeline has run while this profiler was attached.</summary>
     public long Ticks { get; internal set; }
 
+    internal void Register(string path)
+    {
+        if (_ticks.TryAdd(path, 0)) _order.Add(path);
+    }
+
     internal void Add(string path, long stopwatchTicks)
     {
         if (!_ticks.TryGetValue(path, out long t)) _order.Add(path);

@@ -133,6 +133,8 @@ for n in range(1, 5):
     }}
 
     /// <summary>Runs struct callback <paramref name="callback"/> over every matching entity. The call is generic over the struct, so it inlines: use this on hot paths.</summary>
+    // Fully optimised at first call: a hot loop may run only a few times per process, too few for tiering to promote it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Inline{"Entity" if withE else ""}Query<TCallback, {T}>(in QueryDescription description, ref TCallback callback) where TCallback : struct, {iname}<{T}>
     {{
         var query = GetQuery(description.WithAll<{T}>());
@@ -161,19 +163,21 @@ for n in range(1, 5):
         try
         {{
             var template = callback;
-            RunParallel(work, (start, end) =>
-            {{
-                var local = template;
-                for (int w = start; w < end; w++)
-                {{
-                    var chunk = work[w];
-                    var arch = chunk.Archetype;
-{ind(cols, 20)}
-                    RunChunk{sfx}<TCallback, {T}>(chunk, {kargs}, ref local);
-                }}
-            }});
+            RunParallel(work, (start, end) => ParallelWorker{sfx}<TCallback, {T}>(work, start, end, template));
         }}
         finally {{ ExitQuery(); }}
+    }}
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ParallelWorker{sfx}<TCallback, {T}>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, {iname}<{T}>
+    {{
+        for (int w = start; w < end; w++)
+        {{
+            var chunk = work[w];
+            var arch = chunk.Archetype;
+{ind(cols, 12)}
+            RunChunk{sfx}<TCallback, {T}>(chunk, {kargs}, ref callback);
+        }}
     }}
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
