@@ -1,0 +1,45 @@
+using Sim.Engine;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// <c>episodes</c> (and <c>spawn</c>): records each ended episode in the run's <see cref="SearchMetrics"/> and gives the
+/// agent its next task from <see cref="SearchRun.NextProblem"/>; an agent with no next task stays idle. Runs on one
+/// thread, in agent order, so problem assignment is deterministic.
+/// </summary>
+public sealed class EpisodeSystem : ISystem
+{
+    private readonly bool _countExpansions;
+
+    /// <summary>Makes the system; the instance in the <c>episodes</c> stage counts the tick's new nodes.</summary>
+    public EpisodeSystem(bool countExpansions) => _countExpansions = countExpansions;
+
+    /// <inheritdoc />
+    public void Update(in TickContext tick)
+    {
+        var run = tick.World.Resources.Get<SearchRun>();
+        var m = run.Metrics;
+        int active = 0;
+        foreach (var agent in run.Agents)
+        {
+            if (_countExpansions) m.Expansions += agent.Fresh.Count;
+            if (agent.Problem is not null && agent.Done && !agent.Recorded)
+            {
+                agent.Recorded = true;
+                m.Episodes++;
+                if (agent.FinalNode >= 0) m.Answered++;
+                if (agent.Solved) m.Solved++;
+                m.Spent.Add(agent.Ledger);
+                m.Outcomes.Add((agent.Index, agent.Solved, agent.Ledger));
+            }
+            if (agent.Problem is null || agent.Done)
+            {
+                var next = run.NextProblem(agent, agent.Episodes);
+                if (next is { } n) agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
+            }
+            if (!agent.Done && agent.Problem is not null) active++;
+        }
+        run.Active = active;
+        m.Ticks = tick.Tick;
+    }
+}
