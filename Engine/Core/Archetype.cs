@@ -19,6 +19,8 @@ public sealed class Archetype
     public const int MaxChunkCapacity = 16 * 1024;
 
     private readonly int[] _columnOfType;
+    // Per column: true when values hold references and a vacated row must be cleared so the GC can collect them.
+    private readonly bool[] _managed;
     internal readonly List<Chunk> ChunkList = new();
     internal readonly Dictionary<int, Archetype> AddEdges = new();
     internal readonly Dictionary<int, Archetype> RemoveEdges = new();
@@ -32,6 +34,7 @@ public sealed class Archetype
         _columnOfType = new int[ids.Length == 0 ? 0 : ids[^1] + 1];
         Array.Fill(_columnOfType, -1);
         for (int i = 0; i < ids.Length; i++) _columnOfType[ids[i]] = i;
+        _managed = Types.Select(t => t.IsManaged).ToArray();
     }
 
     /// <summary>Creation order within the world; archetypes are visited in this order, which keeps runs deterministic.</summary>
@@ -102,9 +105,10 @@ public sealed class Archetype
         {
             moved = last.Entities[lastRow];
             target.Entities[row] = moved;
-            for (int c = 0; c < types.Length; c++) types[c].Copy(last.Columns[c], lastRow, target.Columns[c], row);
+            for (int c = 0; c < types.Length; c++) CopyCell(c, last.Columns[c], lastRow, target.Columns[c], row);
         }
-        for (int c = 0; c < types.Length; c++) types[c].Clear(last.Columns[c], lastRow);
+        for (int c = 0; c < types.Length; c++)
+            if (_managed[c]) types[c].Clear(last.Columns[c], lastRow);
         last.Count = lastRow;
         Count--;
         if (lastRow == 0)
@@ -119,6 +123,12 @@ public sealed class Archetype
         }
         return moved;
     }
+
+    /// <summary>Copies one value of column <paramref name="column"/> between two arrays of that column's type.</summary>
+    // A typed (virtual) copy is one struct assignment; a raw byte copy of a size only known at run time would call
+    // memmove, which measured slower.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void CopyCell(int column, Array src, int srcRow, Array dst, int dstRow) => Types[column].Copy(src, srcRow, dst, dstRow);
 
     /// <summary>Drops every row at once (bulk destroy). The caller has already retired the entities.</summary>
     internal void Clear()

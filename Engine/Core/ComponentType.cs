@@ -31,6 +31,9 @@ public abstract class ComponentType
     /// <summary>Size of one value in bytes.</summary>
     public abstract int Size { get; }
 
+    /// <summary>True when values hold references; such columns are copied and cleared through typed code, others as raw bytes.</summary>
+    public abstract bool IsManaged { get; }
+
     /// <summary>The number of registered component types.</summary>
     public static int Count => Volatile.Read(ref _count);
 
@@ -71,10 +74,13 @@ public sealed class ComponentType<T> : ComponentType
 
     internal ComponentType(int id) : base(typeof(T), id) { }
 
-    private static readonly bool IsManaged = RuntimeHelpers.IsReferenceOrContainsReferences<T>();
+    private static readonly bool Managed = RuntimeHelpers.IsReferenceOrContainsReferences<T>();
 
     /// <inheritdoc />
     public override int Size => Unsafe.SizeOf<T>();
+
+    /// <inheritdoc />
+    public override bool IsManaged => Managed;
 
     internal override Array NewArray(int capacity) => ChunkPool<T>.Rent(capacity);
 
@@ -88,12 +94,12 @@ public sealed class ComponentType<T> : ComponentType
     internal override void Clear(Array array, int row)
     {
         // Only managed values need clearing: it drops references so the GC can collect them.
-        if (IsManaged) Unsafe.As<T[]>(array)[row] = default!;
+        if (Managed) Unsafe.As<T[]>(array)[row] = default!;
     }
 
     internal override void ClearRange(Array array, int start, int count)
     {
-        if (IsManaged) Array.Clear(array, start, count);
+        if (Managed) Array.Clear(array, start, count);
     }
 
     internal override ulong Hash(Array array, int row)
@@ -105,7 +111,7 @@ public sealed class ComponentType<T> : ComponentType
             h.AppendHash(ref hasher);
             return hasher.Value;
         }
-        if (!IsManaged)
+        if (!Managed)
             return StableHash.OfBytes(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, byte>(ref value), Unsafe.SizeOf<T>()));
         // Managed components without IStateHashable fall back to their text form; records print every member.
         return StableHash.Of(value?.ToString() ?? "");

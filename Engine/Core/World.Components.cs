@@ -85,7 +85,7 @@ public sealed partial class World
         for (int c = 0; c < types.Length; c++)
         {
             int dc = to.ColumnOf(types[c].Id);
-            if (dc >= 0) types[c].Copy(src.Columns[c], slot.Row, dst.Columns[dc], dstRow);
+            if (dc >= 0) from.CopyCell(c, src.Columns[c], slot.Row, dst.Columns[dc], dstRow);
         }
         var moved = from.RemoveRow(slot.Chunk, slot.Row);
         if (!moved.IsNull)

@@ -27,7 +27,7 @@ public sealed partial class World : IDisposable
 
     // Slots live in fixed pages rather than one growing array: growth never copies, and each 128 KiB page sits on
     // the large-object heap, which the GC does not move.
-    private const int PageBits = 16, PageSize = 1 << PageBits, PageMask = PageSize - 1;
+    private const int PageBits = 13, PageSize = 1 << PageBits, PageMask = PageSize - 1;
     private Slot[][] _pages = [];
     private int _capacity;
     private int _nextId;
