@@ -30,7 +30,8 @@ public sealed record MctsConfig(
 /// PUCT, with priors P = the policy's sampling frequency of each line among its siblings; expand the leaf with
 /// <see cref="MctsConfig.ExpandWidth"/> sampled lines; evaluate each new child by the guidance (its value is its first
 /// visit); back the best child's value up the path. Answers are leaves whose value is their outcome signal. The answer
-/// is the complete node with the highest mean value (then the most visits).
+/// is the complete node with the highest mean value (then the most visits). A node whose children all have value 0
+/// is expanded again instead of descended into.
 /// <para>Batching: all agents' leaves go to the policy in one call per tick; <see cref="MctsConfig.Selections"/> &gt; 1
 /// selects several leaves per agent per tick, kept apart by virtual loss.</para>
 /// </summary>
@@ -98,8 +99,15 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
             if (Config.ProgressiveWidening && n.ChildCount < Math.Ceiling(Config.WideningC * Math.Pow(n.Visits + 1, Config.WideningAlpha))
                 && n.VirtualLoss == 0)
                 return node;
-            double priors = 0;
-            for (int c = n.FirstChild; c >= 0; c = tree[c].NextSibling) priors += tree[c].Prior;
+            double priors = 0, bestQ = double.NegativeInfinity;
+            for (int c = n.FirstChild; c >= 0; c = tree[c].NextSibling)
+            {
+                priors += tree[c].Prior;
+                bestQ = Math.Max(bestQ, tree[c].Q);
+            }
+            // Every child so far is worthless (e.g. all rejected by the verifier): sample this node again rather than
+            // descend into a dead end. Without this, one unlucky expansion would cut the solution off for good.
+            if (bestQ <= 0 && n.VirtualLoss == 0) return node;
             double sqrtN = Math.Sqrt(Math.Max(1, n.Visits + n.VirtualLoss * Config.VirtualLoss));
             int best = -1;
             double bestScore = double.NegativeInfinity;

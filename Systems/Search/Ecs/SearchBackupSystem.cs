@@ -9,19 +9,15 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class SearchBackupSystem : ISystem
 {
-    private struct Backup : IForEach<AgentComponent>
+    private static void Backup(SearchAgent agent)
     {
-        public void Update(ref AgentComponent c)
-        {
-            var agent = c.Agent;
-            if (agent.Done || agent.Problem is null) return;
-            long t0 = Stopwatch.GetTimestamp();
-            agent.Algorithm.Backup(agent);
-            if (!agent.Done && !agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
-            agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
+        if (agent.Done || agent.Problem is null) return;
+        long t0 = Stopwatch.GetTimestamp();
+        agent.Algorithm.Backup(agent);
+        if (!agent.Done && !agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
+        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => tick.World.ParallelQuery<Backup, AgentComponent>(SearchSelectSystem.Agents, new Backup());
+    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Backup);
 }

@@ -11,25 +11,21 @@ public sealed class SearchSelectSystem : ISystem
 {
     internal static readonly QueryDescription Agents = new QueryDescription().WithAll<AgentComponent>();
 
-    private struct Select : IForEach<AgentComponent>
+    private static void Select(SearchAgent agent)
     {
-        public void Update(ref AgentComponent c)
+        if (agent.Done || agent.Problem is null) return;
+        long t0 = Stopwatch.GetTimestamp();
+        agent.Fresh.Clear();
+        agent.Proposed.Clear();
+        if (!agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
+        else
         {
-            var agent = c.Agent;
-            if (agent.Done || agent.Problem is null) return;
-            long t0 = Stopwatch.GetTimestamp();
-            agent.Fresh.Clear();
-            agent.Proposed.Clear();
-            if (!agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
-            else
-            {
-                agent.Algorithm.Select(agent);
-                if (!agent.Done && agent.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
-            }
-            agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            agent.Algorithm.Select(agent);
+            if (!agent.Done && agent.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
         }
+        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => tick.World.ParallelQuery<Select, AgentComponent>(Agents, new Select());
+    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Select);
 }

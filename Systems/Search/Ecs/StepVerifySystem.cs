@@ -15,39 +15,35 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class StepVerifySystem : ISystem
 {
-    private struct Verify : IForEach<AgentComponent>
+    private static void Verify(SearchAgent agent)
     {
-        public void Update(ref AgentComponent c)
+        if (agent.Requests.Count == 0) return;
+        long t0 = Stopwatch.GetTimestamp();
+        var tree = agent.Tree;
+                    int p = 0;
+        foreach (var r in agent.Requests)
         {
-            var agent = c.Agent;
-            if (agent.Requests.Count == 0) return;
-            long t0 = Stopwatch.GetTimestamp();
-            var tree = agent.Tree;
-                        int p = 0;
-            foreach (var r in agent.Requests)
+            for (int j = 0; j < r.K; j++)
             {
-                for (int j = 0; j < r.K; j++)
+                var prop = agent.Proposed[p++];
+                string text = prop.Text ?? "";
+                if (r.Merge)
                 {
-                    var prop = agent.Proposed[p++];
-                    string text = prop.Text ?? "";
-                    if (r.Merge)
-                    {
-                        int same = tree.FindChild(r.Node, text);
-                        if (same >= 0) { tree[same].Prior += 1; continue; }
-                    }
-                    int id = tree.AddChild(r.Node, KindOf(prop.Kind), text);
-                    ref var n = ref tree[id];
-                    n.LogProb = prop.LogProb;
-                    n.Confidence = prop.Confidence;
-                    n.Tokens = prop.Tokens;
-                    n.Prior = 1;
-                    if (CheckNode(agent, id) && agent.Algorithm.ReadsVerifier(n.Kind)) agent.Ledger.VerifierCalls++;
-                    agent.Fresh.Add(id);
+                    int same = tree.FindChild(r.Node, text);
+                    if (same >= 0) { tree[same].Prior += 1; continue; }
                 }
+                int id = tree.AddChild(r.Node, KindOf(prop.Kind), text);
+                ref var n = ref tree[id];
+                n.LogProb = prop.LogProb;
+                n.Confidence = prop.Confidence;
+                n.Tokens = prop.Tokens;
+                n.Prior = 1;
+                if (CheckNode(agent, id) && agent.Algorithm.ReadsVerifier(n.Kind)) agent.Ledger.VerifierCalls++;
+                agent.Fresh.Add(id);
             }
-            agent.Requests.Clear();
-            agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
+        agent.Requests.Clear();
+        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
 
     private static NodeKind KindOf(StepKind kind) => kind switch
@@ -128,5 +124,5 @@ public sealed class StepVerifySystem : ISystem
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => tick.World.ParallelQuery<Verify, AgentComponent>(SearchSelectSystem.Agents, new Verify());
+    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Verify);
 }
