@@ -27,7 +27,8 @@ public readonly record struct Proportion(long Successes, long Trials)
         double n = Trials, p = Rate, z2 = z * z;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = z / (1 + z2 / n) * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
+        // At 0 or n successes the exact ends are 0 and 1; rounding must not move them.
+        return (Successes == 0 ? 0 : Math.Max(0, centre - half), Successes == Trials ? 1 : Math.Min(1, centre + half));
     }
 
     /// <inheritdoc />
