@@ -37,6 +37,9 @@ public sealed class SearchAgent
     /// <summary>Trajectories longer than this many lines end as wrong (a guard against runaway chains).</summary>
     public int MaxDepth { get; }
 
+    /// <summary>Memoized verdicts shared with the other agents of the run, or null to call the environment every time.</summary>
+    public VerdictCache? Verdicts { get; set; }
+
     /// <summary>The environment of the current task.</summary>
     public IEnvironment Env { get; private set; } = null!;
 

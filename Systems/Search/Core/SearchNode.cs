@@ -23,6 +23,9 @@ public struct SearchNode
     /// <summary>Lines from the root (the root is 0).</summary>
     public int Depth;
 
+    /// <summary>A 64-bit hash of the lines from the root to this node (the root's is 0): the key of memoized verdicts.</summary>
+    public ulong PathHash;
+
     /// <summary>What the node holds.</summary>
     public NodeKind Kind;
 

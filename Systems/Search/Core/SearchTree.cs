@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Sim.Engine;
 using Sim.Environments;
 
 namespace Sim.Systems.Search;
@@ -49,6 +50,7 @@ public sealed class SearchTree
         p.FirstChild = id;
         p.ChildCount++;
         c.Depth = p.Depth + 1;
+        c.PathHash = StableHash.Combine(p.PathHash, StableHash.Of(text));
         return id;
     }
 

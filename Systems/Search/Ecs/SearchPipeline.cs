@@ -21,7 +21,7 @@ public static class SearchPipeline
         world.Resources.Set(run);
         for (int i = 0; i < agents; i++)
         {
-            var agent = new SearchAgent(i, algorithm(), budget, maxDepth);
+            var agent = new SearchAgent(i, algorithm(), budget, maxDepth) { Verdicts = run.Verdicts };
             run.Agents.Add(agent);
             world.Create(new AgentComponent(agent));
         }

@@ -37,6 +37,9 @@ public sealed class SearchRun
     /// </summary>
     public Func<SearchAgent, int, (Problem Problem, ulong Seed)?> NextProblem { get; }
 
+    /// <summary>The memoized verdicts of the run's problems.</summary>
+    public VerdictCache Verdicts { get; } = new();
+
     /// <summary>The agents, by index.</summary>
     public List<SearchAgent> Agents { get; } = new();
 

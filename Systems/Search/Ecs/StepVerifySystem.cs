@@ -65,7 +65,9 @@ public sealed class StepVerifySystem : ISystem
         {
             case NodeKind.Step:
             {
-                var v = agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
+                var v = agent.Verdicts is { } cache
+                    ? cache.CheckStep(agent.Env, agent.Problem, parent.State, parent.PathHash, n.Text)
+                    : agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
                 n.Verdict = v.Kind;
                 n.Reward = v.ProcessReward;
                 n.State = v.State;
@@ -77,7 +79,9 @@ public sealed class StepVerifySystem : ISystem
             {
                 string text = n.Text.AsSpan().TrimStart().StartsWith("Answer:", StringComparison.Ordinal)
                     ? StepProtocol.AnswerOf(n.Text) : n.Text.Trim();
-                var v = agent.Env.CheckAnswer(agent.Problem, text);
+                var v = agent.Verdicts is { } cache
+                    ? cache.CheckAnswer(agent.Env, agent.Problem, text)
+                    : agent.Env.CheckAnswer(agent.Problem, text);
                 n.Verdict = v.Kind;
                 n.Reward = v.Reward;
                 n.Complete = true;
