@@ -87,6 +87,7 @@ public static class RunCommand
             table.AddRow("expansions/s (tree nodes)", (m.Expansions / secs).ToString("N0"));
             table.AddRow("ticks/s", (t / secs).ToString("F1"));
             table.AddRow("wall time", $"{secs:F2} s");
+            ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);
             if (ctx.Profile)
             {

@@ -95,6 +95,7 @@ public static class ScaleCommand
                     r.Mean(BudgetUnit.PolicyCalls).ToString("F1"), r.Mean(BudgetUnit.VerifierCalls).ToString("F1"),
                     r.Mean(BudgetUnit.RewardModelCalls).ToString("F1"), r.Seconds.ToString("F2"));
             }
+            ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);
             if (plotPath is not null) ctx.Out.WriteLine($"plot: {plotPath}");
             return ExitCodes.Ok;

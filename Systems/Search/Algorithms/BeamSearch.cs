@@ -11,12 +11,14 @@ public sealed record BeamSearchConfig(int BeamWidth = 4, int ExpandWidth = 4, Gu
 /// <summary>
 /// Step-level beam search (as in OpenR and Snell et al. 2024): keep the b best partial trajectories; each tick, sample
 /// w next lines for each, score the children, and keep the b best children. Trajectories that end go to a finished
-/// pool; the search stops when the beam is empty, when an external verifier confirms a finished answer, or when the
-/// budget is spent, and answers with the best finished trajectory.
+/// pool; the search stops when an external verifier confirms a finished answer, when the budget is spent, or when the
+/// beam is empty (with an external verifier that rejected every answer, the last beam is sampled again while budget
+/// remains), and answers with the best finished trajectory.
 /// </summary>
 public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
 {
     private readonly List<int> _beam = new();
+    private readonly List<int> _previous = new();
     private readonly List<int> _finished = new();
     private readonly List<(double Score, int Node)> _scored = new();
 
@@ -34,6 +36,7 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
     public override void Begin(SearchAgent agent)
     {
         _beam.Clear();
+        _previous.Clear();
         _finished.Clear();
         _beam.Add(0);
     }
@@ -41,7 +44,7 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
     /// <inheritdoc />
     public override void Select(SearchAgent agent)
     {
-        foreach (int node in _beam) agent.Request(node, Config.ExpandWidth, merge: true);
+        foreach (int node in _beam) agent.Request(node, agent.Affordable(Config.ExpandWidth), merge: true);
     }
 
     /// <inheritdoc />
@@ -61,9 +64,15 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
         }
         // Best first; equal scores keep creation order, so the search is deterministic.
         _scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Node.CompareTo(b.Node));
+        _previous.Clear();
+        _previous.AddRange(_beam);
         _beam.Clear();
         for (int i = 0; i < _scored.Count && _beam.Count < Config.BeamWidth; i++) _beam.Add(_scored[i].Node);
-        if (_beam.Count == 0) agent.Commit(Choose(agent));
+        if (_beam.Count > 0) return;
+        // Every trajectory has ended. An external verifier has rejected them all, so while budget remains, sample the
+        // last beam again; otherwise answer with the best finished trajectory.
+        if (UsesVerifier && agent.HasBudget && _previous.Count > 0) _beam.AddRange(_previous);
+        else agent.Commit(Choose(agent));
     }
 
     /// <inheritdoc />

@@ -81,7 +81,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
             }
             s++;
             for (int n = leaf; n >= 0; n = tree[n].Parent) tree[n].VirtualLoss++;
-            agent.Request(leaf, Config.ExpandWidth, merge: true);
+            agent.Request(leaf, agent.Affordable(Config.ExpandWidth), merge: true);
             _pending.Add(leaf);
         }
     }

@@ -4,7 +4,8 @@ namespace Sim.Systems.Search;
 /// The algorithms by command-line name, and how a scale B (an "attempt budget": B full attempts' worth of compute) maps
 /// to each one's shape, so that <c>sim scale</c> compares them at equal budget:
 /// <c>bon</c> and <c>vote</c> sample N = B trajectories; <c>beam</c> keeps b = max(1, B / w) trajectories with
-/// w = min(4, B) samples each; <c>mcts</c>, <c>revise</c> and <c>hybrid</c> run until the budget is spent.
+/// w = min(4, B) samples each; <c>mcts</c> (expansion width min(4, B)), <c>revise</c> and <c>hybrid</c> run until the
+/// budget is spent.
 /// </summary>
 public static class SearchAlgorithms
 {
@@ -40,9 +41,9 @@ public static class SearchAlgorithms
                 int w = Math.Min(4, scale);
                 return new BeamSearch(new BeamSearchConfig(Math.Max(1, scale / w), w, g));
             },
-            "mcts" => () => new Mcts(new MctsConfig(Guidance: g)),
+            "mcts" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g)),
             "revise" => () => new SequentialRevision(new RevisionConfig(g)),
-            "hybrid" => () => new Hybrid(new HybridConfig(0.5, new MctsConfig(Guidance: g), new RevisionConfig(g))),
+            "hybrid" => () => new Hybrid(new HybridConfig(0.5, new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g), new RevisionConfig(g))),
             _ => throw new ArgumentException($"unknown search '{name}'; known: {string.Join(", ", Names)}"),
         };
     }

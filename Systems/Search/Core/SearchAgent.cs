@@ -76,6 +76,13 @@ public sealed class SearchAgent
     /// <summary>True while the budget allows new work.</summary>
     public bool HasBudget => !Budget.Exhausted(Ledger);
 
+    /// <summary>
+    /// How many of <paramref name="k"/> wanted samples the budget still affords: all of them unless the budget is in
+    /// policy calls, then at most what is left (at least 1, so a search never stalls while any budget remains).
+    /// </summary>
+    public int Affordable(int k) =>
+        Budget.Unit == BudgetUnit.PolicyCalls ? (int)Math.Clamp(Math.Ceiling(Budget.Remaining(Ledger)), 1, k) : k;
+
     /// <summary>Starts an episode on <paramref name="problem"/>.</summary>
     public void Begin(IEnvironment env, Problem problem, ulong episodeSeed, long tick)
     {
