@@ -211,6 +211,29 @@ public sealed class JsSandbox
         }
     }
 
+    /// <summary>
+    /// Runs a trusted function (a reference solution) on one argument list and returns its result as canonical JSON.
+    /// Throws <see cref="InvalidOperationException"/> when it fails: a reference must not.
+    /// </summary>
+    public string Evaluate(string source, string function, string argsJson)
+    {
+        var parsed = Parse(source);
+        if (parsed.Script is null) throw new InvalidOperationException($"reference for {function} does not parse: {parsed.Error}");
+        try
+        {
+            var engine = NewEngine();
+            engine.Execute(_prelude);
+            engine.Execute(parsed.Script.Value);
+            var args = new JsonParser(engine).Parse(argsJson);
+            var result = engine.Call(engine.GetValue(function), JsValue.Undefined, args is JsArray arr ? ToArgs(arr) : [args]);
+            return Canonical.Of(result);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"reference for {function} failed on {argsJson}: {ex.Message}", ex);
+        }
+    }
+
     private static JsValue[] ToArgs(JsArray arr)
     {
         var argv = new JsValue[(int)arr.Length];
