@@ -10,6 +10,7 @@ public static class BenchSuites
     [
         new EcsSuite(),
         new AgentsSuite(),
+        new EnvsSuite(),
     ];
 
     /// <summary>Finds a suite by name, or null.</summary>

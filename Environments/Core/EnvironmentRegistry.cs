@@ -19,8 +19,11 @@ public sealed class EnvironmentRegistry
     public static EnvironmentRegistry CreateBuiltIn()
     {
         var r = new EnvironmentRegistry();
+        r.Register(new Arith.ArithEnvironment());
+        r.Register(new Linear.LinearEnvironment());
         r.Register(new Countdown.CountdownEnvironment());
         r.Register(new Countdown.CountdownEnvironment(Countdown.CountdownConfig.Game24));
+        r.Register(new Code.CodeEnvironment());
         return r;
     }
 

@@ -14,7 +14,12 @@ namespace Sim.Environments;
 /// <param name="Metadata">The parameters the environment needs to check steps and answers.</param>
 public sealed record ProblemRecord(string Id, string Question, string Answer, JsonObject Metadata)
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        WriteIndented = false,
+        // Readable text (+, <, quotes in prose) rather than \u escapes; the output is data, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The environment named in the metadata (<c>metadata.env</c>), or null.</summary>
     public string? EnvName => Metadata.TryGetPropertyValue("env", out var n) && n is JsonValue v && v.TryGetValue(out string? s) ? s : null;

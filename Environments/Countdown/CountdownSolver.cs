@@ -12,7 +12,7 @@ namespace Sim.Environments.Countdown;
 /// Small states need no memo: from four numbers the search is a few thousand exact operations and allocates nothing.
 /// Thread-safe.
 /// </summary>
-public sealed class CountdownSolver
+public sealed partial class CountdownSolver
 {
     private const int MemoFrom = 5;
     private const int MemoCapacity = 1 << 20;
@@ -45,6 +45,7 @@ public sealed class CountdownSolver
     {
         int n = numbers.Length;
         if (n == 0) return false;
+        if (TrySmall(numbers, out bool small)) return small;
         int need = n * (n + 1) / 2 + 1;
         var buf = t_buffer;
         if (buf is null || buf.Length < need) t_buffer = buf = new Rational[Math.Max(need, 64)];
@@ -60,6 +61,7 @@ public sealed class CountdownSolver
 
     private bool Search(Rational[] buf, int off, int n)
     {
+        if (n <= 4 && TrySmall(buf.AsSpan(off, n), out bool small)) return small;
         var target = Target;
         for (int i = 0; i < n; i++)
             if (buf[off + i] == target && (!MustUseAll || n == 1)) return true;
