@@ -9,6 +9,7 @@ public static class BenchSuites
     public static IReadOnlyList<IBenchSuite> All { get; } =
     [
         new EcsSuite(),
+        new AgentsSuite(),
         new EnvsSuite(),
         new SearchSuite(),
     ];

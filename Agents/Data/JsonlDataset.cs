@@ -6,6 +6,9 @@ namespace Sim.Agents.Data;
 /// <summary>Reads and writes JSONL datasets of <see cref="PromptCompletion"/> rows (TRL field names <c>prompt</c>, <c>completion</c>).</summary>
 public static class JsonlDataset
 {
+    // Relaxed escaping keeps '+', '<' and non-ASCII text readable in the file; the output is still valid JSON.
+    private static readonly JsonSerializerOptions WriteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Reads every row. Extra fields are ignored.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">A line is not a JSON object with string <c>prompt</c> and <c>completion</c>; the message names the line.</exception>
@@ -43,7 +46,7 @@ public static class JsonlDataset
             {
                 var o = new JsonObject { ["prompt"] = row.Prompt, ["completion"] = row.Completion };
                 if (extra is not null) foreach (var (k, v) in extra) o[k] = v?.DeepClone();
-                w.WriteLine(o.ToJsonString());
+                w.WriteLine(o.ToJsonString(WriteOptions));
             }
         }
         File.Move(tmp, path, overwrite: true);

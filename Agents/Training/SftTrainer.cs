@@ -109,12 +109,29 @@ public sealed class SftTrainer
         return loss.item<float>();
     }
 
+    // Shuffles the epoch, then sorts each window of 16 batches by length and shuffles the batches of the window, so a
+    // batch holds rows of similar length (little padding) while the data order stays random at the batch level.
     private void Shuffle()
     {
         for (int i = _order.Length - 1; i > 0; i--)
         {
             int j = _rng.NextInt(i + 1);
             (_order[i], _order[j]) = (_order[j], _order[i]);
+        }
+        int b = Math.Min(_config.BatchSize, _rows.Count), window = b * 16;
+        for (int start = 0; start < _order.Length; start += window)
+        {
+            int len = Math.Min(window, _order.Length - start);
+            Array.Sort(_order, start, len, Comparer<int>.Create((x, y) => _rows[x].Ids.Length != _rows[y].Ids.Length
+                ? _rows[x].Ids.Length.CompareTo(_rows[y].Ids.Length) : x.CompareTo(y)));
+            int batches = len / b;
+            for (int i = batches - 1; i > 0; i--)
+            {
+                int j = _rng.NextInt(i + 1);
+                if (i == j) continue;
+                for (int t = 0; t < b; t++)
+                    (_order[start + i * b + t], _order[start + j * b + t]) = (_order[start + j * b + t], _order[start + i * b + t]);
+            }
         }
         _cursor = 0;
     }

@@ -112,14 +112,17 @@ public sealed class JsSandbox
             };
             return apply(stringify, JSON, [value, isArray(replacer) ? replacer : counted, space]);
           });
-          const g = globalThis;
-          for (const name of ['BigInt', 'ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Atomics', 'WeakRef', 'FinalizationRegistry',
-                              'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-                              'Float16Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']) {
-            delete g[name];
-          }
         })(__LIMIT__);
         """;
+
+    // Globals removed from every engine (from C#, which is cheaper than a script loop): BigInt arithmetic and typed
+    // arrays can allocate huge blocks in one call, and the rest are not needed by any task.
+    private static readonly string[] Removed =
+    [
+        "BigInt", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "WeakRef", "FinalizationRegistry",
+        "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",
+        "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    ];
 
     private ParsedScript Parse(string source)
     {
@@ -152,7 +155,7 @@ public sealed class JsSandbox
         o.Strict = true;
         o.DisableStringCompilation();
         o.MaxStatements(Limits.MaxStatements);
-        o.TimeoutInterval(Limits.Timeout);
+        o.Constraint(new DeadlineConstraint(Limits.Timeout));
         o.LimitMemory(Limits.MemoryBytes);
         o.LimitRecursion(Limits.MaxRecursion);
         o.Constraints.MaxArraySize = Limits.MaxArraySize;
@@ -174,6 +177,7 @@ public sealed class JsSandbox
         try
         {
             var engine = NewEngine();
+            foreach (var name in Removed) engine.Global.Delete(name);
             engine.Execute(_prelude);
             var prepared = parsed.Script.Value;
             engine.Execute(prepared);
@@ -204,6 +208,29 @@ public sealed class JsSandbox
         {
             var (kind, why) = Classify(ex);
             return new SandboxResult(kind, passed, tests.Count, $"{stage}: {why}");
+        }
+    }
+
+    /// <summary>
+    /// Runs a trusted function (a reference solution) on one argument list and returns its result as canonical JSON.
+    /// Throws <see cref="InvalidOperationException"/> when it fails: a reference must not.
+    /// </summary>
+    public string Evaluate(string source, string function, string argsJson)
+    {
+        var parsed = Parse(source);
+        if (parsed.Script is null) throw new InvalidOperationException($"reference for {function} does not parse: {parsed.Error}");
+        try
+        {
+            var engine = NewEngine();
+            engine.Execute(_prelude);
+            engine.Execute(parsed.Script.Value);
+            var args = new JsonParser(engine).Parse(argsJson);
+            var result = engine.Call(engine.GetValue(function), JsValue.Undefined, args is JsArray arr ? ToArgs(arr) : [args]);
+            return Canonical.Of(result);
+        }
+        catch (Exception ex)
+        {
+            throw new InvalidOperationException($"reference for {function} failed on {argsJson}: {ex.Message}", ex);
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class EnvironmentRegistry
         r.Register(new Linear.LinearEnvironment());
         r.Register(new Countdown.CountdownEnvironment());
         r.Register(new Countdown.CountdownEnvironment(Countdown.CountdownConfig.Game24));
+        r.Register(new Code.CodeEnvironment());
         return r;
     }
 

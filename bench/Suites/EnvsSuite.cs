@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Sim.Engine;
 using Sim.Environments;
+using Sim.Environments.Code;
 using Sim.Environments.Countdown;
 using Sim.Environments.Exact;
 
@@ -40,7 +41,7 @@ public sealed class EnvsSuite : IBenchSuite
         report.Add("envs.countdown.expr_answers_per_s", ExpressionAnswersPerSecond(repeats), "answers/s",
             "target >= 1,000,000; reasoning-gym's sympy scorer: ~4,400/s");
         progress(0.6);
-        CodeBench.Run(report, quick, p => progress(0.6 + 0.4 * p));
+        RunCode(report, quick, p => progress(0.6 + 0.4 * p));
         progress(1);
     }
 
@@ -124,5 +125,97 @@ public sealed class EnvsSuite : IBenchSuite
         }, repeats);
         if (correct == 0) throw new InvalidOperationException("no correct answers");
         return arr.Length * (double)Rounds / best;
+    }
+
+    // A 10-line function and 5 tests: the fixed workload of envs.code.*.
+    public const string CodeSource = """
+        function maxSubarray(nums) {
+          let best = -Infinity;
+          let current = 0;
+          for (let i = 0; i < nums.length; i++) {
+            current = Math.max(nums[i], current + nums[i]);
+            if (current > best) best = current;
+          }
+          if (nums.length === 0) return 0;
+          return best;
+        }
+        """;
+
+    public static readonly CodeTest[] CodeTests =
+    [
+        new("[[1, -2, 3, 4, -1]]", "7"),
+        new("[[-3, -1, -2]]", "-1"),
+        new("[[]]", "0"),
+        new("[[5]]", "5"),
+        new("[[2, -1, 2, -1, 2, -1, 2]]", "5"),
+    ];
+
+    private static void RunCode(BenchReport report, bool quick, Action<double> progress)
+    {
+        var sandbox = new JsSandbox();
+        var expected = CodeTests.Select(t => JsSandbox.Canonical.OfJson(t.ExpectedJson)).ToArray();
+        var check = sandbox.Run(CodeSource, "maxSubarray", CodeTests, expected);
+        if (check.Kind != VerdictKind.Ok) throw new InvalidOperationException($"code workload fails: {check.Detail}");
+        int workers = Environment.ProcessorCount;
+        int runs = quick ? 4000 : 20000;
+        double seconds = Measure.BestSeconds(() =>
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            {
+                for (int i = w; i < runs; i += workers)
+                    if (sandbox.Run(CodeSource, "maxSubarray", CodeTests, expected).Kind != VerdictKind.Ok) throw new InvalidOperationException("run failed");
+            });
+        }, quick ? 2 : 3);
+        double jint = runs / seconds;
+        report.Add("envs.code.runs_per_s", jint, "runs/s", "target >= 30,000; fresh engine per run; all cores");
+        progress(0.5);
+        double node = NodeRunsPerSecond(quick ? 6 : 24, workers);
+        report.Add("envs.code.vs_node_process", node > 0 ? jint / node : double.NaN, "x",
+            node > 0 ? $"target >= 1,000x; node: {node:F1} runs/s, one process per run, {workers} at a time" : "node not found");
+        progress(1);
+    }
+
+    // The usual process-per-sample sandbox: one `node` process per run, the same function and tests, as many
+    // processes at a time as there are cores. Returns 0 when node is not installed.
+    private static double NodeRunsPerSecond(int runs, int workers)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"sim-bench-node-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, "run.js");
+            var tests = string.Join(",\n", CodeTests.Select(t => $"  [{t.ArgsJson}, {t.ExpectedJson}]"));
+            File.WriteAllText(file, "'use strict';\n" + CodeSource + "\nconst tests = [\n" + tests + "\n];\n" +
+                "let passed = 0;\nfor (const [args, want] of tests) if (JSON.stringify(maxSubarray(...args)) === JSON.stringify(want)) passed++;\n" +
+                "process.stdout.write(String(passed));\n");
+            if (RunNode(file) is not "5") return 0;
+            long t0 = Stopwatch.GetTimestamp();
+            Parallel.For(0, runs, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ =>
+            {
+                if (RunNode(file) != "5") throw new InvalidOperationException("node run failed");
+            });
+            return runs / Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static string? RunNode(string file)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("node", [file]) { RedirectStandardOutput = true, UseShellExecute = false };
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            string output = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            return p.ExitCode == 0 ? output.Trim() : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 }
