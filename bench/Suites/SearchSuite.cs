@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Sim.Agents.Demonstrators;
 using Sim.Agents.Policies;
+using Sim.Agents.Tokenization;
+using Sim.Agents.Transformer;
 using Sim.Engine;
 using Sim.Environments;
 using Sim.Systems.Search;
@@ -33,24 +36,66 @@ public sealed class SearchSuite : IBenchSuite
         // An MCTS expansion samples ExpandWidth (4) children of the selected leaf; each child is a policy line checked
         // by the environment (or the verdict cache) and merged into its siblings when identical. expansions_per_s counts
         // those children; nodes_per_s only the distinct nodes they add to the trees.
-        var mcts = Measure(env, pool, policy, "mcts", ticks, m => m.Proposals);
+        var mcts = Throughput(env, pool, policy, "mcts", ticks, m => m.Proposals);
         report.Add("search.mcts.expansions_per_s", mcts.PerSecond, "1/s", "target >= 1,000,000: children generated and evaluated at expanded leaves");
         report.Add("search.mcts.expansions_per_cpu_s", mcts.PerCpuSecond, "1/s", "the same per CPU-second of the process (robust to a loaded machine)");
         report.Add("search.mcts.nodes_per_s", mcts.NodesPerSecond, "1/s", "distinct tree nodes added per second");
         report.Add("search.mcts.solve_rate", mcts.SolveRate, "", "verifier-guided, 8 attempts' budget");
         progress(0.5);
 
-        var bon = Measure(env, pool, policy, "bon", ticks, m => m.Episodes * 8);
+        var bon = Throughput(env, pool, policy, "bon", ticks, m => m.Episodes * 8);
         report.Add("search.bon.samples_per_s", bon.PerSecond, "1/s", "complete trajectories per second (N = 8)");
         report.Add("search.bon.samples_per_cpu_s", bon.PerCpuSecond, "1/s", "the same per CPU-second of the process");
         report.Add("search.bon.lines_per_s", bon.LinesPerSecond, "1/s", "policy lines sampled per second");
         report.Add("search.bon.solve_rate", bon.SolveRate, "", "verifier selection, N = 8");
+        progress(0.6);
+
+        MeasureBatching(report, env, pool, quick);
         progress(1.0);
+    }
+
+    // Transformer tokens/s inside MCTS (the whole tick: select, one batched sampling call, verify, backup) over the same
+    // model's tokens/s when sampling the same kind of batch standalone. An untrained model of the default size is
+    // enough: the figure is about throughput, not about what it writes.
+    private static void MeasureBatching(BenchReport report, IEnvironment env, List<Problem> pool, bool quick)
+    {
+        const int agents = 64, k = 4;
+        var tokenizer = SimTokenizer.CreateDefault();
+        using var lm = TransformerLm.Create(new TransformerConfig(tokenizer.VocabSize), tokenizer, 3);
+        var settings = new SamplingSettings(MaxStepTokens: 16);
+        var policy = new TransformerPolicy(lm, settings);
+        int ticks = quick ? 2 : 5;
+
+        // Standalone: the root contexts of 64 problems, K = 4 samples each, one call per repeat.
+        var contexts = pool.Take(agents).Select(p => lm.EncodeContext(DemoPrompt.For(env, p), Array.Empty<string>())).ToArray();
+        long tokens = 0;
+        var rng = new Rng(5);
+        double standalone = Sim.Bench.Measure.BestSeconds(() =>
+        {
+            tokens = lm.SampleSteps(contexts, settings with { Samples = k }, ref rng).Sum(s => (long)s.Tokens.Length);
+        }, repeats: quick ? 1 : 3);
+        double standaloneRate = tokens / standalone;
+
+        using var world = World.Create(3);
+        var run = new SearchRun(env, policy, null, 3, (agent, episode) =>
+            episode > 0 ? null : (pool[agent.Index], (ulong)agent.Index));
+        var pipeline = SearchPipeline.Build(world, run, agents,
+            () => new Mcts(new MctsConfig(ExpandWidth: k, Guidance: Guidance.Verifier)), new Budget(BudgetUnit.PolicyCalls, 1_000_000));
+        pipeline.Run(1); // warm up
+        long before = run.Agents.Sum(a => a.Ledger.Tokens);
+        long t0 = Stopwatch.GetTimestamp();
+        pipeline.Run(ticks);
+        double secs = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        double searchRate = (run.Agents.Sum(a => a.Ledger.Tokens) - before) / secs;
+        report.Add("search.batching.transformer_tokens_per_s", searchRate, "1/s", "tokens generated per second of MCTS ticks, 64 agents x 4 samples");
+        report.Add("search.batching.standalone_tokens_per_s", standaloneRate, "1/s", "the same model sampling 64 contexts x 4 standalone");
+        report.Add("search.batching.efficiency", searchRate / standaloneRate, "x",
+            "target >= 0.8; no KV-prefix reuse between sibling nodes yet (the sampler builds a fresh cache per call)");
     }
 
     private readonly record struct Result(double PerSecond, double PerCpuSecond, double NodesPerSecond, double LinesPerSecond, double SolveRate);
 
-    private static Result Measure(IEnvironment env, List<Problem> pool, IPolicy policy, string search, int ticks, Func<SearchMetrics, long> count)
+    private static Result Throughput(IEnvironment env, List<Problem> pool, IPolicy policy, string search, int ticks, Func<SearchMetrics, long> count)
     {
         using var world = World.Create(7);
         var budget = RunBudget.Parse("attempts:8");

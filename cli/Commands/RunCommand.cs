@@ -27,7 +27,7 @@ public static class RunCommand
         var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 256 };
         var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 200 };
         var budget = new Option<string>("--budget") { Description = "Per-episode budget: attempts:B, or UNIT:LIMIT with UNIT tokens, policy_calls, rm_calls, verifier_calls, wall_ms", DefaultValueFactory = _ => "attempts:8" };
-        var rmNoise = new Option<double>("--rm-noise") { Description = "Noise of the simulated reward model (rm guidance)", DefaultValueFactory = _ => 0.25 };
+        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var maxDepth = new Option<int>("--max-depth") { Description = "Longest trajectory, in lines", DefaultValueFactory = _ => 32 };
         var output = new Option<string?>("--out") { Description = "Write a replay of the run (needs the replay recorder, issue 6)" };
         return f.Make("run", "Run agents that search for solutions, batched across agents, and print a summary", ctx =>
@@ -43,9 +43,7 @@ public static class RunCommand
             string name = ctx.Get(search)!.Trim().ToLowerInvariant();
             if (!SearchAlgorithms.Names.Contains(name)) throw new UsageException($"unknown search '{name}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
             Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
-            double noise = ctx.Get(rmNoise);
-            if (!(noise >= 0 && noise <= 10)) throw new UsageException("--rm-noise must be in 0..10");
-            var spec = new ContinuousRunSpec(environment, level, PolicySpec.Parse(ctx.Get(policy)!), new SimulatedRewardModel(noise, Seed: ctx.Seed),
+            var spec = new ContinuousRunSpec(environment, level, PolicySpec.Parse(ctx.Get(policy)!), ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
                 name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth);
 
             using var world = World.Create(ctx.Seed);
@@ -96,6 +94,6 @@ public static class RunCommand
                 ctx.Console.Write(prof);
             }
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rmNoise, maxDepth, output);
+        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output);
     }
 }

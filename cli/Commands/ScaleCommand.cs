@@ -25,7 +25,7 @@ public static class ScaleCommand
         var unit = new Option<string>("--unit") { Description = "Unit the budget is enforced in: policy_calls or tokens", DefaultValueFactory = _ => "policy_calls" };
         var problems = new Option<int>("--problems") { Description = "Problems per point (one agent each)", DefaultValueFactory = _ => 200 };
         var guidance = new Option<string?>("--guidance") { Description = "confidence, verifier, oracle or rm, for every search (default per search)" };
-        var rmNoise = new Option<double>("--rm-noise") { Description = "Noise of the simulated reward model (rm guidance)", DefaultValueFactory = _ => 0.25 };
+        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var plot = new Option<string?>("--plot") { Description = "Write the scaling plot to this PNG file" };
         return f.Make("scale", "Test-time scaling sweep: accuracy against compute for each search at each budget", ctx =>
         {
@@ -42,13 +42,11 @@ public static class ScaleCommand
             int count = ctx.Get(problems);
             if (count < 1 || count > 100_000) throw new UsageException("--problems must be in 1..100000");
             Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
-            double noise = ctx.Get(rmNoise);
-            if (!(noise >= 0 && noise <= 10)) throw new UsageException("--rm-noise must be in 0..10");
             string? plotPath = ctx.Get(plot);
             if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException("--plot must name a .png file");
             string policySpec = ctx.Get(policy)!;
             var pol = PolicySpec.Parse(policySpec);
-            var scorer = new SimulatedRewardModel(noise, Seed: ctx.Seed);
+            var scorer = ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed);
 
             var set = SearchExperiment.SampleProblems(environment, count, level, ctx.Seed);
             var results = new List<ExperimentResult>();
@@ -99,7 +97,7 @@ public static class ScaleCommand
             ctx.Console.Write(table);
             if (plotPath is not null) ctx.Out.WriteLine($"plot: {plotPath}");
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, budget, unit, problems, guidance, rmNoise, plot);
+        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot);
     }
 
     private static List<int> ParseBudgets(string text)

@@ -52,7 +52,7 @@ public sealed class PolicySystem : ISystem
             if (batch.Contexts.Count == 0) continue;
             int need = batch.Contexts.Count * batch.K;
             if (batch.Output.Length < need) batch.Output = new ProposedStep[need];
-            run.Policy.Propose(batch.Contexts, batch.K, batch.Output, run.Seed);
+            run.Policy.Propose(batch.Contexts, batch.K, batch.Output, StableHash.Combine(run.Seed, (ulong)tick.Tick));
             run.Metrics.BatchedPolicyCalls++;
         }
         double msPerLine = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / total;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Sim.Agents.Policies;
+using Sim.Agents.Transformer;
 
 namespace Sim.Systems.Search;
 
@@ -7,12 +8,13 @@ namespace Sim.Systems.Search;
 /// Parses the <c>--policy</c> option: <c>simulated</c>, or <c>simulated:key=value,...</c> with the keys
 /// <c>skill</c> (per-attempt success p), <c>eps</c> (per-line error rate), <c>calibration</c>
 /// (<c>calibrated</c>, <c>over</c>, <c>under</c>), <c>strength</c>, <c>concentration</c>, <c>repeat</c>,
-/// <c>reflection</c>, <c>verbosity</c> (see <see cref="SimulatedPolicyConfig"/>).
+/// <c>reflection</c>, <c>verbosity</c> (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
+/// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>).
 /// </summary>
 public static class PolicySpec
 {
     /// <summary>The policy kinds this build can make.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["simulated"];
+    public static readonly IReadOnlyList<string> Kinds = ["simulated", "transformer"];
 
     /// <summary>Makes the policy named by <paramref name="spec"/>; throws <see cref="FormatException"/> on a bad spec.</summary>
     public static IPolicy Parse(string spec)
@@ -21,6 +23,11 @@ public static class PolicySpec
         int colon = spec.IndexOf(':');
         if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
         kind = kind.Trim().ToLowerInvariant();
+        if (kind == "transformer")
+        {
+            if (!Directory.Exists(args)) throw new DirectoryNotFoundException($"--policy transformer:DIR: checkpoint directory '{args}' not found");
+            return new TransformerPolicy(TransformerLm.Load(args), new SamplingSettings());
+        }
         if (kind != "simulated")
             throw new FormatException($"unknown policy '{kind}'; known: {string.Join(", ", Kinds)} (e.g. simulated:skill=0.3)");
         var config = new SimulatedPolicyConfig();

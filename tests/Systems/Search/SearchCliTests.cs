@@ -24,6 +24,16 @@ public class SearchCliTests
     }
 
     [Test]
+    public void RewardModelGuidanceChargesModelCalls()
+    {
+        var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "12", "--search", "bon", "--guidance", "rm", "--rm", "simulated:noise=0.1", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.That(doc.RootElement.GetProperty("rm_calls_per_episode").GetDouble(), Is.GreaterThan(0));
+        Assert.That(doc.RootElement.GetProperty("verifier_calls_per_episode").GetDouble(), Is.Zero);
+    }
+
+    [Test]
     public void RunTableShowsSolveRateComputeAndSpeed()
     {
         var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "10", "--search", "beam", "--guidance", "confidence");
@@ -40,6 +50,9 @@ public class SearchCliTests
     [TestCase("run", "--env", "nope")]
     [TestCase("run", "--difficulty", "99")]
     [TestCase("run", "--out", "x.replay")]
+    [TestCase("run", "--guidance", "rm", "--rm", "/nonexistent/rm")]
+    [TestCase("run", "--rm", "simulated:noise=-1")]
+    [TestCase("run", "--policy", "transformer:/nonexistent/ckpt")]
     [TestCase("scale", "--budget", "0")]
     [TestCase("scale", "--search", "bon,dfs")]
     [TestCase("scale", "--unit", "wall_ms")]
