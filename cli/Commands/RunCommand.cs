@@ -22,7 +22,7 @@ public static class RunCommand
         var env = new Option<string>("--env") { Description = "Environment name", DefaultValueFactory = _ => "countdown" };
         var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
         var policy = new Option<string>("--policy") { Description = "Policy: simulated[:skill=P,eps=E,repeat=R,concentration=C,calibration=over|under,...]", DefaultValueFactory = _ => "simulated" };
-        var search = new Option<string>("--search") { Description = "Search: bon, vote, beam, mcts, revise or hybrid", DefaultValueFactory = _ => "mcts" };
+        var search = new Option<string>("--search") { Description = "Search: bon, vote, beam, mcts, mcts-rollout, revise or hybrid", DefaultValueFactory = _ => "mcts" };
         var guidance = new Option<string?>("--guidance") { Description = "confidence (internal), verifier, oracle or rm (external); default per search" };
         var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 256 };
         var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 200 };

@@ -20,7 +20,7 @@ public static class ScaleCommand
         var env = new Option<string>("--env") { Description = "Environment name", DefaultValueFactory = _ => "countdown" };
         var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
         var policy = new Option<string>("--policy") { Description = "Policy spec, e.g. simulated:skill=0.3", DefaultValueFactory = _ => "simulated" };
-        var search = new Option<string>("--search") { Description = "Comma-separated searches: bon, vote, beam, mcts, revise, hybrid", DefaultValueFactory = _ => "bon,vote,beam,mcts,revise" };
+        var search = new Option<string>("--search") { Description = "Comma-separated searches: bon, vote, beam, mcts, mcts-rollout, revise, hybrid", DefaultValueFactory = _ => "bon,vote,beam,mcts,revise" };
         var budget = new Option<string>("--budget") { Description = "Comma-separated attempt budgets B (B reference attempts' worth of compute per problem)", DefaultValueFactory = _ => "1,2,4,8,16,32" };
         var unit = new Option<string>("--unit") { Description = "Unit the budget is enforced in: policy_calls or tokens", DefaultValueFactory = _ => "policy_calls" };
         var problems = new Option<int>("--problems") { Description = "Problems per point (one agent each)", DefaultValueFactory = _ => 200 };

@@ -13,6 +13,10 @@ namespace Sim.Systems.Search;
 /// or the policy's confidence.</param>
 /// <param name="StopWhenVerified">Stop as soon as an answer is verified correct (external guidance only).</param>
 /// <param name="MaxSimulations">A cap on simulations per episode, on top of the budget.</param>
+/// <param name="Rollouts">When true, a simulation's value comes from a rollout: the policy continues the best new child
+/// one line per tick until the trajectory ends, and the end's signal (its outcome under external guidance, its sequence
+/// confidence under internal) is backed up. Rollout lines stay in the tree (they are trajectories the policy wrote).
+/// When false, the value is the new children's own signal (oracle, PRM/value model, process reward, confidence).</param>
 public sealed record MctsConfig(
     double CPuct = 1.0,
     int ExpandWidth = 4,
@@ -23,7 +27,8 @@ public sealed record MctsConfig(
     double VirtualLoss = 1.0,
     Guidance Guidance = Guidance.Oracle,
     bool StopWhenVerified = true,
-    int MaxSimulations = 1_000_000);
+    int MaxSimulations = 1_000_000,
+    bool Rollouts = false);
 
 /// <summary>
 /// Monte Carlo tree search over reasoning steps with PUCT (AlphaZero-style). Each simulation: descend from the root by
@@ -40,6 +45,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
     private readonly List<int> _pending = new();
     private readonly List<int> _answers = new();
     private int _simulations;
+    private int _rolloutLeaf = -1, _rolloutTip = -1;
 
     /// <summary>The settings.</summary>
     public MctsConfig Config { get; } = config.ExpandWidth >= 1 && config.Selections >= 1 ? config
@@ -60,12 +66,18 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
         _pending.Clear();
         _answers.Clear();
         _simulations = 0;
+        _rolloutLeaf = _rolloutTip = -1;
     }
 
     /// <inheritdoc />
     public override void Select(SearchAgent agent)
     {
         var tree = agent.Tree;
+        if (_rolloutTip >= 0)
+        {
+            agent.Request(_rolloutTip, 1, merge: false);
+            return;
+        }
         _pending.Clear();
         // Re-visiting an answer costs no compute, so such simulations do not count towards this tick's selections; a
         // cap keeps a search that only re-visits answers from spinning (it then queues nothing and commits).
@@ -141,13 +153,51 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
                 return;
             }
         }
+        if (_rolloutTip >= 0)
+        {
+            ContinueRollout(agent);
+            return;
+        }
         foreach (int leaf in _pending)
         {
+            if (Config.Rollouts && _rolloutTip < 0 && StartRollout(tree, leaf, agent.NewNodes)) continue; // backed up when the rollout ends
             for (int n = leaf; n >= 0; n = tree[n].Parent) tree[n].VirtualLoss--;
             double best = double.NegativeInfinity;
             for (int c = tree[leaf].FirstChild; c >= 0; c = tree[c].NextSibling) best = Math.Max(best, tree[c].Q);
             BackupPath(tree, leaf, double.IsNegativeInfinity(best) ? 0 : best);
         }
+        _pending.Clear();
+        if (_simulations >= Config.MaxSimulations) agent.Commit(Choose(agent));
+    }
+
+    // Starts a rollout from the best new, unfinished child of `leaf`; false when every new child has already ended.
+    private bool StartRollout(SearchTree tree, int leaf, IReadOnlyList<int> fresh)
+    {
+        int best = -1;
+        foreach (int c in fresh)
+        {
+            if (tree[c].Parent != leaf || tree[c].Complete) continue;
+            if (best < 0 || tree[c].Q > tree[best].Q || (tree[c].Q == tree[best].Q && tree[c].Prior > tree[best].Prior)) best = c;
+        }
+        if (best < 0) return false;
+        _rolloutLeaf = leaf;
+        _rolloutTip = best;
+        return true;
+    }
+
+    private void ContinueRollout(SearchAgent agent)
+    {
+        var tree = agent.Tree;
+        foreach (int node in agent.NewNodes) _rolloutTip = node;
+        if (!tree[_rolloutTip].Complete) return;
+        double value = Config.Guidance == Guidance.Confidence
+            ? PathScore(tree, _rolloutTip, Guidance.Confidence, null)
+            : NodeSignal(tree, _rolloutTip, Config.Guidance);
+        for (int n = _rolloutLeaf; n >= 0; n = tree[n].Parent) tree[n].VirtualLoss--;
+        // The rollout's own lines keep their own evaluation (one visit each); the expanded leaf and the path above it
+        // get the rollout's value.
+        BackupPath(tree, _rolloutLeaf, value);
+        _rolloutLeaf = _rolloutTip = -1;
         _pending.Clear();
         if (_simulations >= Config.MaxSimulations) agent.Commit(Choose(agent));
     }

@@ -4,13 +4,13 @@ namespace Sim.Systems.Search;
 /// The algorithms by command-line name, and how a scale B (an "attempt budget": B full attempts' worth of compute) maps
 /// to each one's shape, so that <c>sim scale</c> compares them at equal budget:
 /// <c>bon</c> and <c>vote</c> sample N = B trajectories; <c>beam</c> keeps b = max(1, B / w) trajectories with
-/// w = min(4, B) samples each; <c>mcts</c> (expansion width min(4, B)), <c>revise</c> and <c>hybrid</c> run until the
-/// budget is spent.
+/// w = min(4, B) samples each; <c>mcts</c> (expansion width min(4, B); <c>mcts-rollout</c> takes leaf values from
+/// rollouts), <c>revise</c> and <c>hybrid</c> run until the budget is spent.
 /// </summary>
 public static class SearchAlgorithms
 {
     /// <summary>The names <see cref="Create"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> Names = ["bon", "vote", "beam", "mcts", "revise", "hybrid"];
+    public static readonly IReadOnlyList<string> Names = ["bon", "vote", "beam", "mcts", "mcts-rollout", "revise", "hybrid"];
 
     /// <summary>The default guidance of each algorithm (external: the environment's verifier).</summary>
     public static Guidance DefaultGuidance(string name) => name == "vote" ? Guidance.Confidence : Guidance.Verifier;
@@ -42,6 +42,7 @@ public static class SearchAlgorithms
                 return new BeamSearch(new BeamSearchConfig(Math.Max(1, scale / w), w, g));
             },
             "mcts" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g)),
+            "mcts-rollout" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g, Rollouts: true)),
             "revise" => () => new SequentialRevision(new RevisionConfig(g)),
             "hybrid" => () => new Hybrid(new HybridConfig(0.5, new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g), new RevisionConfig(g))),
             _ => throw new ArgumentException($"unknown search '{name}'; known: {string.Join(", ", Names)}"),

@@ -29,6 +29,7 @@ public class SearchSystemsTests
     [TestCase("vote")]
     [TestCase("beam")]
     [TestCase("mcts")]
+    [TestCase("mcts-rollout")]
     [TestCase("revise")]
     [TestCase("hybrid")]
     public void SameSeedGivesIdenticalRuns(string search)
