@@ -75,7 +75,7 @@ public static class ScaleCommand
                     unit = Budget.UnitName(budgetUnit), plot = plotPath,
                     results = results.Select(r => new
                     {
-                        search = r.Search, budget = r.Scale, guidance = r.Guidance.ToString().ToLowerInvariant(),
+                        search = r.Search, budget = r.Scale, guidance = r.Signal,
                         accuracy = r.Accuracy.Rate, ci_low = r.Accuracy.Low, ci_high = r.Accuracy.High, solved = r.Accuracy.Successes,
                         tokens = r.Mean(BudgetUnit.Tokens), policy_calls = r.Mean(BudgetUnit.PolicyCalls),
                         verifier_calls = r.Mean(BudgetUnit.VerifierCalls), rm_calls = r.Mean(BudgetUnit.RewardModelCalls),
@@ -88,7 +88,7 @@ public static class ScaleCommand
             var table = new Table().AddColumns("search", "guidance", "B", "accuracy", "95% CI", "tokens", "lines", "verifier", "rm", "s");
             foreach (var r in results)
             {
-                table.AddRow(r.Search, r.Guidance.ToString().ToLowerInvariant(), r.Scale.ToString(), $"{r.Accuracy.Rate:P1}",
+                table.AddRow(r.Search, r.Signal, r.Scale.ToString(), $"{r.Accuracy.Rate:P1}",
                     Markup.Escape($"[{r.Accuracy.Low:P1}, {r.Accuracy.High:P1}]"), r.Mean(BudgetUnit.Tokens).ToString("F1"),
                     r.Mean(BudgetUnit.PolicyCalls).ToString("F1"), r.Mean(BudgetUnit.VerifierCalls).ToString("F1"),
                     r.Mean(BudgetUnit.RewardModelCalls).ToString("F1"), r.Seconds.ToString("F2"));

@@ -41,6 +41,9 @@ public sealed class Voting(VotingConfig config) : SearchAlgorithm
     public override Guidance Guidance => Config.Rule == VoteRule.Majority ? Guidance.Confidence : Config.Guidance;
 
     /// <inheritdoc />
+    public override string SignalName => Config.Rule == VoteRule.Majority ? "majority" : "weighted-" + Config.Guidance.ToString().ToLowerInvariant();
+
+    /// <inheritdoc />
     public override bool UsesVerifier => Config.Rule == VoteRule.Weighted && base.UsesVerifier;
 
     /// <inheritdoc />

@@ -18,6 +18,9 @@ public abstract class SearchAlgorithm
     /// <summary>The guidance that drives the search's decisions.</summary>
     public abstract Guidance Guidance { get; }
 
+    /// <summary>How reports name the search's signal: the guidance, lower case (voting says <c>majority</c>).</summary>
+    public virtual string SignalName => Guidance.ToString().ToLowerInvariant();
+
     /// <summary>True when the search reads the environment verifier (its checks are charged to the ledger).</summary>
     public virtual bool UsesVerifier => Guidance is Guidance.Verifier or Guidance.Oracle;
 

@@ -18,7 +18,7 @@ public static class ScalePlot
             double[] ys = points.Select(r => r.Accuracy.Rate).ToArray();
             var color = palette.GetColor(i++);
             var line = plot.Add.Scatter(xs, ys, color);
-            line.LegendText = $"{group.Key} ({points[0].Guidance.ToString().ToLowerInvariant()})";
+            line.LegendText = $"{group.Key} ({points[0].Signal})";
             line.LineWidth = 2;
             line.MarkerSize = 6;
             var bars = plot.Add.ErrorBar(xs, ys, points.Select(r => r.Accuracy.High - r.Accuracy.Rate).ToArray());

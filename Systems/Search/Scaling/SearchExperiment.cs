@@ -32,14 +32,14 @@ public sealed record ExperimentSpec(
 /// <summary>What one <see cref="ExperimentSpec"/> gave.</summary>
 /// <param name="Search">The algorithm's name.</param>
 /// <param name="Scale">The attempt budget B.</param>
-/// <param name="Guidance">The guidance used.</param>
+/// <param name="Signal">The guidance used, as reports name it (<see cref="SearchAlgorithm.SignalName"/>).</param>
 /// <param name="Accuracy">Problems solved, with the Wilson interval.</param>
 /// <param name="Total">Compute spent on all problems.</param>
 /// <param name="Ticks">Ticks until every agent finished.</param>
 /// <param name="Seconds">Wall time.</param>
 /// <param name="Expansions">Tree nodes created.</param>
 /// <param name="Proposals">Lines the policy proposed.</param>
-public sealed record ExperimentResult(string Search, int Scale, Guidance Guidance, Proportion Accuracy, ComputeLedger Total, long Ticks, double Seconds, long Expansions, long Proposals)
+public sealed record ExperimentResult(string Search, int Scale, string Signal, Proportion Accuracy, ComputeLedger Total, long Ticks, double Seconds, long Expansions, long Proposals)
 {
     /// <summary>Mean compute per problem in <paramref name="unit"/>.</summary>
     public double Mean(BudgetUnit unit) => Total.Get(unit) / Math.Max(1, Accuracy.Trials);
@@ -86,7 +86,7 @@ public static class SearchExperiment
         long ticks = SearchPipeline.RunToCompletion(pipeline, 1_000_000, progress);
         sw.Stop();
         var m = run.Metrics;
-        return new ExperimentResult(spec.Search, spec.Scale, run.Agents[0].Algorithm.Guidance, new Proportion(m.Solved, m.Episodes),
+        return new ExperimentResult(spec.Search, spec.Scale, run.Agents[0].Algorithm.SignalName, new Proportion(m.Solved, m.Episodes),
             m.Spent, ticks, sw.Elapsed.TotalSeconds, m.Expansions, m.Proposals);
     }
 
