@@ -1,4 +1,5 @@
 using Sim.Agents.Policies;
+using Sim.Engine;
 using Sim.Environments;
 
 namespace Sim.Systems.Search;
@@ -14,6 +15,7 @@ public sealed class SearchAgent
     internal readonly List<Expansion> Requests = new();
     internal readonly List<int> Fresh = new();
     internal readonly List<ProposedStep> Proposed = new();
+    internal readonly List<PolicyContext> Contexts = new();
     internal bool Recorded;
 
     /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
@@ -111,6 +113,17 @@ public sealed class SearchAgent
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k));
         Requests.Add(new Expansion(node, k, merge, Tree[node].Expansions++));
+    }
+
+    /// <summary>Builds the policy context of each queued request (on the agent's own thread, before the batched call).</summary>
+    internal void BuildContexts()
+    {
+        Contexts.Clear();
+        foreach (var r in Requests)
+        {
+            ulong key = StableHash.Combine(StableHash.Combine(EpisodeSeed, (ulong)r.Node), (ulong)r.Ordinal);
+            Contexts.Add(new PolicyContext(Env, Problem, Tree[r.Node].State, Tree.Lines(r.Node), key));
+        }
     }
 
     /// <summary>Commits <paramref name="node"/> (a complete node, or -1 for no answer) and ends the episode.</summary>

@@ -34,14 +34,15 @@ public sealed class PolicySystem : ISystem
         int total = 0;
         foreach (var agent in _agents)
         {
-            foreach (var r in agent.Requests)
+            // The contexts were built on every core in search.select; here they are only gathered, in agent order.
+            var requests = agent.Requests;
+            for (int i = 0; i < requests.Count; i++)
             {
-                if (!_batches.TryGetValue(r.K, out var batch)) _batches[r.K] = batch = new Batch(r.K);
-                var tree = agent.Tree;
-                ulong key = StableHash.Combine(StableHash.Combine(agent.EpisodeSeed, (ulong)r.Node), (ulong)r.Ordinal);
+                int k = requests[i].K;
+                if (!_batches.TryGetValue(k, out var batch)) _batches[k] = batch = new Batch(k);
                 _owners.Add((agent, batch, batch.Contexts.Count));
-                batch.Contexts.Add(new PolicyContext(agent.Env, agent.Problem, tree[r.Node].State, tree.Lines(r.Node), key));
-                total += r.K;
+                batch.Contexts.Add(agent.Contexts[i]);
+                total += k;
             }
         }
         if (total == 0) return;

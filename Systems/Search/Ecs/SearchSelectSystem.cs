@@ -22,6 +22,7 @@ public sealed class SearchSelectSystem : ISystem
         {
             agent.Algorithm.Select(agent);
             if (!agent.Done && agent.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
+            agent.BuildContexts();
         }
         agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
     }
