@@ -36,6 +36,8 @@ public static class SimApp
         root.Subcommands.Add(VersionCommand.Create(commands));
         root.Subcommands.Add(DemoCommand.Create(commands));
         root.Subcommands.Add(BenchCommand.Create(commands));
+        root.Subcommands.Add(EnvsCommand.Create(commands));
+        root.Subcommands.Add(VerifyCommand.Create(commands));
         return root;
     }
 

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+
+namespace Sim.Environments;
+
+/// <summary>
+/// Environments by name. <see cref="Default"/> holds every built-in one; adding your own is one line:
+/// <c>EnvironmentRegistry.Default.Register(new MyEnvironment());</c>. Names are case-insensitive.
+/// </summary>
+public sealed class EnvironmentRegistry
+{
+    private readonly ConcurrentDictionary<string, IEnvironment> _byName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _order = new();
+    private readonly Lock _gate = new();
+
+    /// <summary>The process-wide registry, holding the built-in environments.</summary>
+    public static EnvironmentRegistry Default { get; } = CreateBuiltIn();
+
+    /// <summary>A registry with the built-in environments: <c>arith</c>, <c>linear</c>, <c>countdown</c>, <c>game24</c>, <c>code</c>, <c>judge</c>.</summary>
+    public static EnvironmentRegistry CreateBuiltIn()
+    {
+        var r = new EnvironmentRegistry();
+        r.Register(new Arith.ArithEnvironment());
+        r.Register(new Linear.LinearEnvironment());
+        r.Register(new Countdown.CountdownEnvironment());
+        r.Register(new Countdown.CountdownEnvironment(Countdown.CountdownConfig.Game24));
+        r.Register(new Code.CodeEnvironment());
+        r.Register(new Judge.JudgeEnvironment());
+        return r;
+    }
+
+    /// <summary>Registers an environment under its <see cref="IEnvironment.Name"/>; a name may be registered once.</summary>
+    public void Register(IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (string.IsNullOrWhiteSpace(environment.Name) || environment.Name.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"environment name '{environment.Name}' must be non-empty and without spaces");
+        lock (_gate)
+        {
+            if (!_byName.TryAdd(environment.Name, environment))
+                throw new ArgumentException($"an environment named '{environment.Name}' is already registered");
+            _order.Add(environment.Name);
+        }
+    }
+
+    /// <summary>The registered names, in registration order.</summary>
+    public IReadOnlyList<string> Names
+    {
+        get { lock (_gate) return _order.ToArray(); }
+    }
+
+    /// <summary>The registered environments, in registration order.</summary>
+    public IReadOnlyList<IEnvironment> All => Names.Select(n => _byName[n]).ToArray();
+
+    /// <summary>Finds an environment, or returns null.</summary>
+    public IEnvironment? Find(string name) => _byName.TryGetValue(name, out var e) ? e : null;
+
+    /// <summary>Finds an environment or throws <see cref="ArgumentException"/> listing the known names.</summary>
+    public IEnvironment Get(string name) => Find(name)
+        ?? throw new ArgumentException($"unknown environment '{name}'; known: {string.Join(", ", Names)}");
+
+    /// <summary>Loads a reasoning-gym row with the environment named in its metadata (or <paramref name="envName"/>).</summary>
+    public Problem Load(ProblemRecord record, string? envName = null)
+    {
+        string name = envName ?? record.EnvName
+            ?? throw new InvalidDataException("problem metadata has no \"env\"; name the environment (--env)");
+        return Get(name).Load(record);
+    }
+}

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sim.Environments;
+using Sim.Environments.Conformance;
+using Spectre.Console;
+
+namespace Sim.Cli.Commands;
+
+/// <summary>
+/// <c>sim envs list</c>, <c>sim envs sample NAME [--difficulty D] [--count N]</c> and <c>sim envs check NAME</c>: the
+/// registered task environments, problems from them (one reasoning-gym JSON row per line with <c>--json</c>), and the
+/// conformance checker (exit 1 when a check fails).
+/// </summary>
+public static class EnvsCommand
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create(CommandFactory f) =>
+        f.Group("envs", "Task environments: list them, sample problems, run the conformance checker",
+            List(f), Sample(f), Check(f));
+
+    private static Command List(CommandFactory f) => f.Make("list", "List the registered environments", ctx =>
+    {
+        var envs = EnvironmentRegistry.Default.All;
+        if (ctx.Json)
+        {
+            var arr = new JsonArray();
+            foreach (var e in envs)
+            {
+                arr.Add(new JsonObject
+                {
+                    ["name"] = e.Name,
+                    ["description"] = e.Description,
+                    ["difficulty"] = new JsonObject { ["min"] = e.Difficulty.Min, ["max"] = e.Difficulty.Max, ["default"] = e.Difficulty.Default, ["meaning"] = e.Difficulty.Meaning },
+                    ["process_reward"] = new JsonArray(e.ProcessRewardRange.Min, e.ProcessRewardRange.Max),
+                    ["reference_solver"] = e.HasReferenceSolver,
+                });
+            }
+            ctx.Out.WriteLine(arr.ToJsonString());
+            return ExitCodes.Ok;
+        }
+        var table = new Table().AddColumns("name", "difficulty", "solver", "description");
+        foreach (var e in envs)
+            table.AddRow(e.Name, $"{e.Difficulty.Min}..{e.Difficulty.Max} (default {e.Difficulty.Default})", e.HasReferenceSolver ? "yes" : "no", Markup.Escape(e.Description));
+        ctx.Console.Write(table);
+        return ExitCodes.Ok;
+    });
+
+    private static Argument<string> NameArgument() => new("name") { Description = "Environment name (see 'sim envs list')" };
+
+    private static Command Sample(CommandFactory f)
+    {
+        var name = NameArgument();
+        var difficulty = new Option<int?>("--difficulty", "-d") { Description = "Difficulty level (default: the environment's default)" };
+        var count = new Option<int>("--count", "-n") { Description = "How many problems (seeds S, S+1, ...)", DefaultValueFactory = _ => 1 };
+        return f.Make("sample", "Generate problems; with --json, one reasoning-gym row {id, question, answer, metadata} per line", ctx =>
+        {
+            var env = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
+            int d = ctx.Get(difficulty) ?? env.Difficulty.Default;
+            env.Difficulty.Check(d);
+            int n = ctx.Get(count);
+            if (n < 1 || n > 1_000_000) throw new UsageException("--count must be in 1..1000000");
+            for (int i = 0; i < n; i++)
+            {
+                var p = env.Sample(ctx.Seed + (ulong)i, d);
+                if (ctx.Json)
+                {
+                    ctx.Out.WriteLine(p.ToRecord().ToJson());
+                }
+                else
+                {
+                    ctx.Out.WriteLine($"{p.Id}  (difficulty {p.Difficulty})");
+                    ctx.Out.WriteLine($"  question: {p.Question}");
+                    ctx.Out.WriteLine($"  answer:   {p.Answer}");
+                }
+            }
+            return ExitCodes.Ok;
+        }, name, difficulty, count);
+    }
+
+    private static Command Check(CommandFactory f)
+    {
+        var name = NameArgument();
+        var seeds = new Option<int>("--seeds") { Description = "Problems per difficulty level", DefaultValueFactory = _ => 5 };
+        var fuzz = new Option<int>("--fuzz") { Description = "Fuzzed inputs per problem", DefaultValueFactory = _ => 40 };
+        return f.Make("check", "Run the conformance checker on an environment (exit 1 when a check fails)", ctx =>
+        {
+            var env = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
+            int s = ctx.Get(seeds), z = ctx.Get(fuzz);
+            if (s < 1 || s > 10_000) throw new UsageException("--seeds must be in 1..10000");
+            if (z < 0 || z > 100_000) throw new UsageException("--fuzz must be in 0..100000");
+            var results = new ConformanceChecker(new ConformanceChecker.Options(s, z, ctx.Seed)).Check(env);
+            bool ok = results.All(r => r.Passed);
+            if (ctx.Json)
+            {
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    env = env.Name,
+                    passed = ok,
+                    checks = results.Select(r => new { name = r.Name, passed = r.Passed, cases = r.Cases, failure = r.Failure }),
+                }));
+            }
+            else
+            {
+                foreach (var r in results)
+                    ctx.Out.WriteLine(r.Passed ? $"  ok    {r.Name} ({r.Cases} cases)" : $"  FAIL  {r.Name}: {r.Failure}");
+                ctx.Out.WriteLine(ok ? $"{env.Name}: all checks passed" : $"{env.Name}: {results.Count(r => !r.Passed)} check(s) failed");
+            }
+            return ok ? ExitCodes.Ok : ExitCodes.RunFailed;
+        }, name, seeds, fuzz);
+    }
+}
