@@ -9,6 +9,7 @@ public static class BenchSuites
     public static IReadOnlyList<IBenchSuite> All { get; } =
     [
         new EcsSuite(),
+        new ReplaySuite(),
     ];
 
     /// <summary>Finds a suite by name, or null.</summary>
