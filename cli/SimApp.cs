@@ -37,6 +37,7 @@ public static class SimApp
         root.Subcommands.Add(DemoCommand.Create(commands));
         root.Subcommands.Add(BenchCommand.Create(commands));
         root.Subcommands.Add(ReplayCommand.Create(commands));
+        root.Subcommands.Add(ViewCommand.Create(commands));
         return root;
     }
 
