@@ -60,7 +60,7 @@ internal sealed class InputState(ViewerModel model, FrameRenderer renderer, IntP
         float zoom = Math.Clamp(model.Zoom * factor, 0.05f, 200f);
         // Zoom about the cursor: keep the tree point under it fixed.
         float k = zoom / model.Zoom;
-        float ox = renderer.TreeRect.Left + 8 + 16, oy = renderer.TreeRect.Top + 24 + 16;
+        float ox = renderer.TreeRect.Left + 8 + 22, oy = renderer.TreeRect.Top + 24 + 22;
         model.Pan = new SKPoint(p.X - ox - (p.X - ox - model.Pan.X) * k, p.Y - oy - (p.Y - oy - model.Pan.Y) * k);
         model.Zoom = zoom;
     }

@@ -36,32 +36,40 @@ public static class ViewerWindow
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void GlFinish();
 
     /// <summary>Opens <paramref name="reader"/> in a window and runs until it is closed (or the frame limit is reached).</summary>
-    public static ViewerRunResult Run(ReplayReader reader, ViewerWindowOptions options, int? agent = null)
+    public static ViewerRunResult Run(ReplayReader reader, ViewerWindowOptions options, int? agent = null, long? tick = null)
     {
         if (!Glfw.Glfw.IsAvailable())
             throw new DllNotFoundException("libglfw.so.3 not found: install Debian's libglfw3 (apt-get install libglfw3)");
         string? glfwError = null;
         Glfw.Glfw.ErrorCallback onError = (code, desc) => glfwError = $"GLFW error 0x{code:X}: {Marshal.PtrToStringUTF8(desc)}";
         Glfw.Glfw.SetErrorCallback(onError);
+        Trace("glfwInit");
         if (Glfw.Glfw.Init() == 0) throw new InvalidOperationException($"glfwInit failed (is DISPLAY set and an X server running?) {glfwError}");
         IntPtr window = IntPtr.Zero;
         try
         {
             Glfw.Glfw.DefaultWindowHints();
             Glfw.Glfw.WindowHint(Glfw.Glfw.StencilBits, 8);
+            Trace("createWindow");
             window = Glfw.Glfw.CreateWindow(options.Width, options.Height, $"sim view - {Path.GetFileName(reader.Path)}", IntPtr.Zero, IntPtr.Zero);
             if (window == IntPtr.Zero) throw new InvalidOperationException($"could not create a window with an OpenGL context: {glfwError}");
             Glfw.Glfw.MakeContextCurrent(window);
             Glfw.Glfw.SwapInterval(0); // the loop caps the rate itself; vsync is meaningless under Xvfb
-            using var glInterface = GRGlInterface.Create(name => Glfw.Glfw.GetProcAddress(name))
+            Trace("glInterface");
+            // Skia's own loader resolves GL functions through the current (GLFW-made) context. Building the interface
+            // from glfwGetProcAddress crashed inside Skia with Mesa's GLX (see docs/viewer.md), so it is only the fallback.
+            using var glInterface = (GRGlInterface.Create() ?? GRGlInterface.Create(name => Glfw.Glfw.GetProcAddress(name)))
                 ?? throw new InvalidOperationException("SkiaSharp could not build a GL interface from GLFW's context");
+            Trace("grcontext");
             using var gr = GRContext.CreateGl(glInterface) ?? throw new InvalidOperationException("SkiaSharp could not create a GL context");
+            Trace("procs");
             var readPixels = Marshal.GetDelegateForFunctionPointer<GlReadPixels>(Glfw.Glfw.GetProcAddress("glReadPixels"));
             var getString = Marshal.GetDelegateForFunctionPointer<GlGetString>(Glfw.Glfw.GetProcAddress("glGetString"));
             var finish = Marshal.GetDelegateForFunctionPointer<GlFinish>(Glfw.Glfw.GetProcAddress("glFinish"));
             string rendererName = Marshal.PtrToStringUTF8(getString(GlRenderer)) ?? "unknown";
 
             var model = new ViewerModel(reader) { SelectedAgent = agent, Playing = options.Play };
+            if (tick is long t) model.Seek(t);
             using var renderer = new FrameRenderer();
             var input = new InputState(model, renderer, window);
             // Keep the delegates alive for as long as GLFW may call them.
@@ -100,7 +108,9 @@ public static class ViewerWindow
                         surface = SKSurface.Create(gr, target, GRSurfaceOrigin.BottomLeft, SKColorType.Rgba8888)
                             ?? throw new InvalidOperationException("SkiaSharp could not wrap the window's framebuffer");
                     }
+                    Trace("draw");
                     renderer.Draw(surface.Canvas, model, w, h, fps);
+                    Trace("drawn");
                     surface.Canvas.Flush();
                     gr.Flush();
                     frames++;
@@ -131,6 +141,13 @@ public static class ViewerWindow
             Glfw.Glfw.Terminate();
             Glfw.Glfw.SetErrorCallback(null);
         }
+    }
+
+    private static readonly bool Tracing = Environment.GetEnvironmentVariable("SIM_VIEWER_TRACE") == "1";
+
+    private static void Trace(string what)
+    {
+        if (Tracing) Console.Error.WriteLine($"viewer: {what}");
     }
 
     /// <summary>glReadPixels of the back buffer (what was just drawn), flipped to top-down, saved as PNG.</summary>

@@ -23,11 +23,18 @@ public static class SearchWorkload
     public struct AgentTag { public int Number; public float Task; }
 
     /// <summary>Records <paramref name="ticks"/> ticks of the workload with <paramref name="agents"/> agents to <paramref name="path"/>.</summary>
-    public static void Record(string path, int ticks, int agents = 4, ulong seed = 7, ReplayWriterOptions? options = null)
+    /// <param name="path">Output replay.</param>
+    /// <param name="ticks">Ticks to run.</param>
+    /// <param name="agents">Agents, each with its own tree.</param>
+    /// <param name="seed">World seed.</param>
+    /// <param name="options">Writer options.</param>
+    /// <param name="maxGrowth">Each agent adds 1..maxGrowth nodes per tick.</param>
+    /// <param name="episodeNodes">An episode ends once its tree has episodeNodes..2*episodeNodes nodes.</param>
+    public static void Record(string path, int ticks, int agents = 4, ulong seed = 7, ReplayWriterOptions? options = null, int maxGrowth = 3, int episodeNodes = 30)
     {
         using var world = World.Create(seed);
         using var writer = ReplayWriter.Create(path, Header with { Seed = seed }, options);
-        var pipeline = new Pipeline(world).Add(Stages.SearchSelect, new GrowSystem(agents));
+        var pipeline = new Pipeline(world).Add(Stages.SearchSelect, new GrowSystem(agents, maxGrowth, episodeNodes));
         pipeline.Add(Stages.Record, new RecordSystem(writer)
             .TrackEntities(new QueryDescription().WithAll<AgentTag>(), EntityKind.Agent, (w, e) => $"agent-{w.Get<AgentTag>(e).Number}")
             .TrackEntities(new QueryDescription().WithAll<TaskTag>(), EntityKind.Task, (w, e) => $"task-{w.Get<TaskTag>(e).Number}")
@@ -60,7 +67,7 @@ public static class SearchWorkload
     }
 
     /// <summary>Grows every agent's tree; ends an episode after 30..60 nodes.</summary>
-    private sealed class GrowSystem(int agents) : ISystem
+    private sealed class GrowSystem(int agents, int maxGrowth, int episodeNodes) : ISystem
     {
         private readonly List<(Entity Agent, Tree Tree)> _agents = new();
         private long _episodes, _solved;
@@ -84,7 +91,7 @@ public static class SearchWorkload
             {
                 // An episode's last tick shows its chosen path and result; the next task starts a tick later.
                 if (t.Done) { world.Commands.Destroy(t.Task); NewTask(world, agent, t, ref rng, ev); }
-                int grow = 1 + rng.NextInt(3);
+                int grow = 1 + rng.NextInt(maxGrowth);
                 for (int g = 0; g < grow; g++)
                 {
                     // Select a parent: prefer deep nodes with high value (a greedy-ish search).
@@ -108,7 +115,7 @@ public static class SearchWorkload
                     }
                 }
                 loss += 1.0 / (1 + tick.Tick * 0.01) * (0.5 + rng.NextFloat());
-                if (!t.Done && t.Nodes.Count >= 30 + rng.NextInt(30)) EndEpisode(world, agent, t, ref rng, ev, tick.Tick);
+                if (!t.Done && t.Nodes.Count >= episodeNodes + rng.NextInt(episodeNodes)) EndEpisode(world, agent, t, ref rng, ev, tick.Tick);
             }
             ev.Metrics.Add(new MetricRecord("loss", loss / _agents.Count));
             ev.Metrics.Add(new MetricRecord("reward", _episodes == 0 ? 0 : _rewardSum / _episodes));

@@ -46,7 +46,7 @@ public static class ViewCommand
             using (var reader = ReplayReader.Open(path))
             {
                 if (reader.Truncation is not null) ctx.Err.WriteLine($"warning: {reader.Truncation.Message}; showing ticks {reader.FirstTick}..{reader.LastTick}");
-                var result = ViewerWindow.Run(reader, new ViewerWindowOptions(w, h, Math.Clamp(ctx.Get(fps), 1, 1000), n, ctx.Get(screenshot), ctx.Get(play)), ctx.Get(agent));
+                var result = ViewerWindow.Run(reader, new ViewerWindowOptions(w, h, Math.Clamp(ctx.Get(fps), 1, 1000), n, ctx.Get(screenshot), ctx.Get(play)), ctx.Get(agent), ctx.Get(tick));
                 double meanFps = result.MeanFrameMs > 0 ? 1000 / result.MeanFrameMs : 0;
                 if (ctx.Json) ctx.Out.WriteLine(JsonSerializer.Serialize(new { frames = result.Frames, seconds = result.Seconds, mean_frame_ms = result.MeanFrameMs, uncapped_fps = meanFps, gl_renderer = result.Renderer }));
                 else ctx.Out.WriteLine($"{result.Frames} frames in {result.Seconds:F1} s; {result.MeanFrameMs:F2} ms per frame drawn ({meanFps:F0} fps uncapped) on {result.Renderer}");
