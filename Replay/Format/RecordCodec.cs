@@ -82,7 +82,7 @@ internal static class RecordCodec
 
     // ---- ticks ----
 
-    public static void WriteTick(ref MessagePackWriter w, TickRecord t, int version)
+    public static void WriteTick(ref MessagePackWriter w, TickRecord t, int version, ChunkContext? ctx = null)
     {
         w.WriteArrayHeader(version >= 2 ? 10 : 9);
         w.Write(t.Tick);
@@ -97,17 +97,17 @@ internal static class RecordCodec
             w.Write(c.Label);
         }
 
-        WriteInts(ref w, CollectionsMarshal.AsSpan(t.Destroyed));
+        WriteInts(ref w, CollectionsMarshal.AsSpan(t.Destroyed), version);
 
         w.WriteArrayHeader(t.Components.Count);
         foreach (var b in t.Components)
         {
             w.WriteArrayHeader(3);
             w.Write(b.Component);
-            WriteInts(ref w, b.Entities);
+            WriteInts(ref w, b.Entities, version);
             if (version >= 2)
             {
-                w.Write(MemoryMarshal.AsBytes(b.Values.AsSpan())); // bin: raw little-endian float32
+                WriteColumn(ref w, MemoryMarshal.AsBytes(ctx is null ? b.Values : ctx.Encode(b)), version); // bin: float32, XOR-delta, byte-planar
             }
             else
             {
@@ -140,7 +140,7 @@ internal static class RecordCodec
             if (version >= 2) w.Write(n.Chosen);
         }
 
-        WriteInts(ref w, CollectionsMarshal.AsSpan(t.TreesCleared));
+        WriteInts(ref w, CollectionsMarshal.AsSpan(t.TreesCleared), version);
 
         w.WriteArrayHeader(t.Metrics.Count);
         foreach (var m in t.Metrics)
@@ -168,7 +168,7 @@ internal static class RecordCodec
         }
     }
 
-    public static TickRecord ReadTick(ref MessagePackReader r)
+    public static TickRecord ReadTick(ref MessagePackReader r, int version, ChunkContext? ctx = null)
     {
         int n = Count(ref r);
         if (n < 9) throw new InvalidDataException($"tick record has {n} fields, expected at least 9");
@@ -184,7 +184,7 @@ internal static class RecordCodec
             t.Created.Add(c);
         }
 
-        t.Destroyed.AddRange(ReadInts(ref r));
+        t.Destroyed.AddRange(ReadInts(ref r, version));
 
         int nb = Count(ref r);
         for (int i = 0; i < nb; i++)
@@ -192,13 +192,11 @@ internal static class RecordCodec
             int m = Count(ref r);
             if (m < 3) throw new InvalidDataException("component block has fewer than 3 fields");
             int comp = r.ReadInt32();
-            int[] ents = ReadInts(ref r);
+            int[] ents = ReadInts(ref r, version);
             float[] vals;
             if (r.NextMessagePackType == MessagePackType.Binary)
             {
-                var bytes = Bin(ref r);
-                if (bytes.Length % 4 != 0) throw new InvalidDataException("component values are not a whole number of floats");
-                vals = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+                vals = MemoryMarshal.Cast<byte, float>(Column(ref r, version)).ToArray();
             }
             else
             {
@@ -208,8 +206,9 @@ internal static class RecordCodec
                 for (int k = 0; k < nv; k++) vals[k] = r.ReadSingle();
             }
             Skip(ref r, m - 3);
-            if (ents.Length == 0 ? vals.Length != 0 : vals.Length % ents.Length != 0)
+            if (ents.Length == 0 ? vals.Length != 0 : vals.Length % ents.Length != 0 || vals.Length / ents.Length > 4096)
                 throw new InvalidDataException($"component block has {vals.Length} values for {ents.Length} entities");
+            ctx?.Decode(comp, ents, vals);
             t.Components.Add(new ComponentBlock(comp, ents, vals));
         }
 
@@ -237,7 +236,7 @@ internal static class RecordCodec
             t.TreeNodes.Add(new TreeNodeRecord(agent, node, parent, step, visits, value, reward, chosen));
         }
 
-        t.TreesCleared.AddRange(ReadInts(ref r));
+        t.TreesCleared.AddRange(ReadInts(ref r, version));
 
         int nm = Count(ref r);
         for (int i = 0; i < nm; i++)
@@ -315,13 +314,61 @@ internal static class RecordCodec
 
     // ---- helpers ----
 
-    private static void WriteInts(ref MessagePackWriter w, ReadOnlySpan<int> values) => w.Write(MemoryMarshal.AsBytes(values));
+    private static void WriteInts(ref MessagePackWriter w, ReadOnlySpan<int> values, int version) =>
+        WriteColumn(ref w, MemoryMarshal.AsBytes(values), version);
 
-    private static int[] ReadInts(ref MessagePackReader r)
+    /// <summary>
+    /// Writes a column of 4-byte values as bin. From version 2 the bytes are stored planar (every value's byte 0,
+    /// then every byte 1...): the high bytes of ids and the exponent bytes of floats then form long runs that LZ4
+    /// compresses well. Version 1 stored them as they lie in memory.
+    /// </summary>
+    private static void WriteColumn(ref MessagePackWriter w, ReadOnlySpan<byte> raw, int version)
+    {
+        if (version < 2 || raw.Length < 8) { w.Write(raw); return; }
+        w.WriteBinHeader(raw.Length);
+        var dst = w.GetSpan(raw.Length)[..raw.Length];
+        Shuffle(raw, dst);
+        w.Advance(raw.Length);
+    }
+
+    private static int[] ReadInts(ref MessagePackReader r, int version)
+    {
+        var bytes = Column(ref r, version);
+        return MemoryMarshal.Cast<byte, int>(bytes).ToArray();
+    }
+
+    private static ReadOnlySpan<byte> Column(ref MessagePackReader r, int version)
     {
         var bytes = Bin(ref r);
-        if (bytes.Length % 4 != 0) throw new InvalidDataException("integer list is not a whole number of int32");
-        return MemoryMarshal.Cast<byte, int>(bytes).ToArray();
+        if (bytes.Length % 4 != 0) throw new InvalidDataException("column is not a whole number of 4-byte values");
+        if (version < 2 || bytes.Length < 8) return bytes;
+        var plain = new byte[bytes.Length];
+        Unshuffle(bytes, plain);
+        return plain;
+    }
+
+    internal static void Shuffle(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        int n = src.Length / 4;
+        for (int i = 0; i < n; i++)
+        {
+            dst[i] = src[4 * i];
+            dst[n + i] = src[4 * i + 1];
+            dst[2 * n + i] = src[4 * i + 2];
+            dst[3 * n + i] = src[4 * i + 3];
+        }
+    }
+
+    internal static void Unshuffle(ReadOnlySpan<byte> src, Span<byte> dst)
+    {
+        int n = src.Length / 4;
+        for (int i = 0; i < n; i++)
+        {
+            dst[4 * i] = src[i];
+            dst[4 * i + 1] = src[n + i];
+            dst[4 * i + 2] = src[2 * n + i];
+            dst[4 * i + 3] = src[3 * n + i];
+        }
     }
 
     private static ReadOnlySpan<byte> Bin(ref MessagePackReader r)

@@ -221,9 +221,10 @@ public sealed class ReplayReader : IDisposable
             if (n != info.TickCount) throw new InvalidDataException($"chunk holds {n} ticks, its header says {info.TickCount}");
             var list = new TickRecord[n];
             long prev = long.MinValue;
+            var context = SchemaVersion >= 2 ? new ChunkContext() : null;
             for (int i = 0; i < n; i++)
             {
-                list[i] = RecordCodec.ReadTick(ref r);
+                list[i] = RecordCodec.ReadTick(ref r, SchemaVersion, context);
                 if (list[i].Tick <= prev) throw new InvalidDataException($"tick {list[i].Tick} follows tick {prev}");
                 prev = list[i].Tick;
             }

@@ -43,6 +43,7 @@ public sealed class ReplayWriter : IDisposable
     private int _pendingTicks;
     private long _pendingFirst, _pendingLast;
     private long _position;
+    private ChunkContext _context = new();
 
     /// <summary>Creates (or overwrites) a replay file at <paramref name="path"/>.</summary>
     public static ReplayWriter Create(string path, ReplayHeader header, ReplayWriterOptions? options = null)
@@ -174,7 +175,7 @@ public sealed class ReplayWriter : IDisposable
         _pendingLast = record.Tick;
         _pendingTicks++;
         var w = new MessagePackWriter(_body);
-        RecordCodec.WriteTick(ref w, record, _options.SchemaVersion);
+        RecordCodec.WriteTick(ref w, record, _options.SchemaVersion, _options.SchemaVersion >= 2 ? _context : null);
         w.Flush();
         foreach (var m in record.Metrics) _latestMetrics[m.Name] = m.Value;
     }
@@ -194,6 +195,7 @@ public sealed class ReplayWriter : IDisposable
         _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
         _body.Clear();
         _pendingTicks = 0;
+        _context = new ChunkContext();
     }
 
     private (int Stored, int Raw) WriteFrame(FrameKind kind, ReadOnlyMemory<byte> raw, long first, long last, int ticks, bool compress)
