@@ -16,14 +16,15 @@ public class WindowTests
         string replay = TempPath("win");
         string png = Path.ChangeExtension(replay, ".png");
         string sim = Path.Combine(AppContext.BaseDirectory, "sim.dll");
-        int display = 90 + Environment.ProcessId % 9;
-        using var xvfb = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", [$":{display}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
+        // -displayfd: Xvfb picks a free display number and writes it to stdout once it is ready to accept clients.
+        using var xvfb = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", ["-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"])
             { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })!;
         try
         {
             SearchWorkload.Record(replay, 60, agents: 2);
-            Thread.Sleep(500); // let the X server come up
-            Assert.That(xvfb.HasExited, Is.False, "Xvfb did not start");
+            var line = xvfb.StandardOutput.ReadLineAsync();
+            Assert.That(line.Wait(TimeSpan.FromSeconds(20)) && int.TryParse(line.Result, out _), Is.True, "Xvfb did not start");
+            string display = line.Result!.Trim();
             var psi = new ProcessStartInfo("dotnet", [sim, "view", replay, "--frames", "20", "--screenshot", png, "--size", "1000x700", "--play", "--json"])
                 { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["DISPLAY"] = $":{display}";
