@@ -19,7 +19,14 @@ public sealed partial class FrameRenderer
             canvas.DrawText(msg, r.Left + 4, r.Top + 14, SKTextAlign.Left, _font, _dim);
             return;
         }
-        long end = model.SelectedNode is long sel && tree.ContainsKey(sel) ? sel : DefaultLeaf(tree);
+        long end;
+        if (model.SelectedNode is long sel && tree.ContainsKey(sel)) end = sel;
+        else
+        {
+            // The default line depends only on the tree, which changes only with the tick: cache it with the layout.
+            if (!ReferenceEquals(_leafFor, model.Layout)) { _leafFor = model.Layout; _leaf = DefaultLeaf(tree); }
+            end = _leaf;
+        }
         var path = new List<TreeNodeState>();
         var guard = new HashSet<long>();
         for (long id = end; id >= 0 && tree.TryGetValue(id, out var node) && guard.Add(id); id = node.Parent) path.Add(node);
@@ -51,6 +58,9 @@ public sealed partial class FrameRenderer
         canvas.Restore();
     }
 
+    private TreeLayout? _leafFor;
+    private long _leaf;
+
     private readonly SKPaint _chosenText = new() { IsAntialias = true, Color = new SKColor(255, 214, 90) };
 
     private static long DefaultLeaf(Dictionary<long, TreeNodeState> tree)
@@ -59,8 +69,8 @@ public sealed partial class FrameRenderer
         var chosen = tree.Values.Where(n => n.Chosen).ToList();
         if (chosen.Count > 0)
         {
-            var chosenIds = chosen.Select(n => n.Id).ToHashSet();
-            var leaf = chosen.FirstOrDefault(n => !tree.Values.Any(c => c.Parent == n.Id && chosenIds.Contains(c.Id)));
+            var chosenParents = chosen.Select(n => n.Parent).ToHashSet();
+            var leaf = chosen.Where(n => !chosenParents.Contains(n.Id)).OrderBy(n => n.Id).FirstOrDefault();
             if (leaf is not null) return leaf.Id;
         }
         var children = tree.Values.Where(n => n.Parent >= 0).GroupBy(n => n.Parent).ToDictionary(g => g.Key, g => g.ToList());

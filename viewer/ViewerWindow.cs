@@ -13,7 +13,8 @@ namespace Sim.Viewer;
 /// <param name="Frames">Stop after this many frames (0: run until closed). For scripted runs and tests.</param>
 /// <param name="ScreenshotPath">Read the framebuffer back after the last frame and save it as PNG here.</param>
 /// <param name="Play">Start playing.</param>
-public sealed record ViewerWindowOptions(int Width = 1280, int Height = 800, int MaxFps = 60, int Frames = 0, string? ScreenshotPath = null, bool Play = false);
+/// <param name="Raster">Draw with Skia's raster backend and blit the frame, instead of Skia on the GL context.</param>
+public sealed record ViewerWindowOptions(int Width = 1280, int Height = 800, int MaxFps = 60, int Frames = 0, string? ScreenshotPath = null, bool Play = false, bool Raster = false);
 
 /// <summary>What a window run measured.</summary>
 /// <param name="Frames">Frames drawn.</param>
@@ -80,6 +81,7 @@ public static class ViewerWindow
             Glfw.Glfw.SetMouseButtonCallback(window, onMouse);
             Glfw.Glfw.SetScrollCallback(window, onScroll);
 
+            using var raster = options.Raster ? new RasterPresenter() : null;
             SKSurface? surface = null;
             GRBackendRenderTarget? target = null;
             int fbW = 0, fbH = 0, frames = 0;
@@ -99,7 +101,12 @@ public static class ViewerWindow
 
                     Glfw.Glfw.GetFramebufferSize(window, out int w, out int h);
                     if (w <= 0 || h <= 0) { Thread.Sleep(16); continue; } // minimised
-                    if (surface is null || w != fbW || h != fbH)
+                    if (raster is not null)
+                    {
+                        renderer.Draw(raster.Begin(w, h), model, w, h, fps);
+                        raster.Present();
+                    }
+                    else if (surface is null || w != fbW || h != fbH)
                     {
                         surface?.Dispose();
                         target?.Dispose();
@@ -108,11 +115,12 @@ public static class ViewerWindow
                         surface = SKSurface.Create(gr, target, GRSurfaceOrigin.BottomLeft, SKColorType.Rgba8888)
                             ?? throw new InvalidOperationException("SkiaSharp could not wrap the window's framebuffer");
                     }
-                    Trace("draw");
-                    renderer.Draw(surface.Canvas, model, w, h, fps);
-                    Trace("drawn");
-                    surface.Canvas.Flush();
-                    gr.Flush();
+                    if (raster is null)
+                    {
+                        renderer.Draw(surface!.Canvas, model, w, h, fps);
+                        surface.Canvas.Flush();
+                        gr.Flush();
+                    }
                     frames++;
                     if (options.ScreenshotPath is not null && options.Frames > 0 && frames == options.Frames)
                     {

@@ -23,6 +23,12 @@ public static class ViewCommand
         var screenshot = new Option<string?>("--screenshot") { Description = "Window: save the last frame's framebuffer as PNG (needs --frames)" };
         var fps = new Option<int>("--fps") { Description = "Window: frame-rate cap", DefaultValueFactory = _ => 60 };
         var play = new Option<bool>("--play") { Description = "Window: start playing" };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "Window: 'gl' draws with Skia on the window's OpenGL context; 'raster' draws on the CPU and blits (faster on software GL)",
+            DefaultValueFactory = _ => "gl",
+        };
+        backend.AcceptOnlyFromAmong("gl", "raster");
         return f.Make("view", "Open a replay in the viewer window, or render a frame to PNG with --png", ctx =>
         {
             string path = ctx.Get(file)!;
@@ -46,13 +52,13 @@ public static class ViewCommand
             using (var reader = ReplayReader.Open(path))
             {
                 if (reader.Truncation is not null) ctx.Err.WriteLine($"warning: {reader.Truncation.Message}; showing ticks {reader.FirstTick}..{reader.LastTick}");
-                var result = ViewerWindow.Run(reader, new ViewerWindowOptions(w, h, Math.Clamp(ctx.Get(fps), 1, 1000), n, ctx.Get(screenshot), ctx.Get(play)), ctx.Get(agent), ctx.Get(tick));
+                var result = ViewerWindow.Run(reader, new ViewerWindowOptions(w, h, Math.Clamp(ctx.Get(fps), 1, 1000), n, ctx.Get(screenshot), ctx.Get(play), ctx.Get(backend) == "raster"), ctx.Get(agent), ctx.Get(tick));
                 double meanFps = result.MeanFrameMs > 0 ? 1000 / result.MeanFrameMs : 0;
                 if (ctx.Json) ctx.Out.WriteLine(JsonSerializer.Serialize(new { frames = result.Frames, seconds = result.Seconds, mean_frame_ms = result.MeanFrameMs, uncapped_fps = meanFps, gl_renderer = result.Renderer }));
                 else ctx.Out.WriteLine($"{result.Frames} frames in {result.Seconds:F1} s; {result.MeanFrameMs:F2} ms per frame drawn ({meanFps:F0} fps uncapped) on {result.Renderer}");
             }
             return ExitCodes.Ok;
-        }, file, png, tick, agent, size, frames, screenshot, fps, play);
+        }, file, png, tick, agent, size, frames, screenshot, fps, play, backend);
     }
 
     /// <summary>Parses <c>WxH</c>.</summary>

@@ -9,8 +9,9 @@ namespace Sim.Tests.Viewer;
 /// <summary>Opens the real GLFW window under Xvfb (Mesa's software GL), draws frames and checks a framebuffer screenshot.</summary>
 public class WindowTests
 {
-    [Test]
-    public void OpensWindowUnderXvfbAndScreenshotIsNotBlank()
+    [TestCase("gl")]
+    [TestCase("raster")]
+    public void OpensWindowUnderXvfbAndScreenshotIsNotBlank(string backend)
     {
         if (!File.Exists("/usr/bin/Xvfb")) Assert.Ignore("Xvfb is not installed (.ci/apt-packages.txt lists xvfb); the window test needs an X server");
         string replay = TempPath("win");
@@ -25,7 +26,7 @@ public class WindowTests
             var line = xvfb.StandardOutput.ReadLineAsync();
             Assert.That(line.Wait(TimeSpan.FromSeconds(20)) && int.TryParse(line.Result, out _), Is.True, "Xvfb did not start");
             string display = line.Result!.Trim();
-            var psi = new ProcessStartInfo("dotnet", [sim, "view", replay, "--frames", "20", "--screenshot", png, "--size", "1000x700", "--play", "--json"])
+            var psi = new ProcessStartInfo("dotnet", [sim, "view", replay, "--frames", "20", "--screenshot", png, "--size", "1000x700", "--play", "--json", "--backend", backend])
                 { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             psi.Environment["DISPLAY"] = $":{display}";
             psi.Environment["LIBGL_ALWAYS_SOFTWARE"] = "1";
