@@ -347,27 +347,34 @@ internal static class RecordCodec
         return plain;
     }
 
-    internal static void Shuffle(ReadOnlySpan<byte> src, Span<byte> dst)
+    internal static unsafe void Shuffle(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int n = src.Length / 4;
-        for (int i = 0; i < n; i++)
+        if (dst.Length < 4 * n) throw new ArgumentException("destination too small");
+        fixed (byte* s = src, d = dst)
         {
-            dst[i] = src[4 * i];
-            dst[n + i] = src[4 * i + 1];
-            dst[2 * n + i] = src[4 * i + 2];
-            dst[3 * n + i] = src[4 * i + 3];
+            uint* v = (uint*)s;
+            byte* d0 = d, d1 = d + n, d2 = d + 2 * n, d3 = d + 3 * n;
+            for (int i = 0; i < n; i++)
+            {
+                uint x = v[i]; // little endian: byte k of the value is bits 8k..8k+7
+                d0[i] = (byte)x;
+                d1[i] = (byte)(x >> 8);
+                d2[i] = (byte)(x >> 16);
+                d3[i] = (byte)(x >> 24);
+            }
         }
     }
 
-    internal static void Unshuffle(ReadOnlySpan<byte> src, Span<byte> dst)
+    internal static unsafe void Unshuffle(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int n = src.Length / 4;
-        for (int i = 0; i < n; i++)
+        if (dst.Length < 4 * n) throw new ArgumentException("destination too small");
+        fixed (byte* s = src, d = dst)
         {
-            dst[4 * i] = src[i];
-            dst[4 * i + 1] = src[n + i];
-            dst[4 * i + 2] = src[2 * n + i];
-            dst[4 * i + 3] = src[3 * n + i];
+            uint* v = (uint*)d;
+            byte* s0 = s, s1 = s + n, s2 = s + 2 * n, s3 = s + 3 * n;
+            for (int i = 0; i < n; i++) v[i] = s0[i] | (uint)s1[i] << 8 | (uint)s2[i] << 16 | (uint)s3[i] << 24;
         }
     }
 

@@ -171,7 +171,13 @@ public sealed class ReplayWriter : IDisposable
     private void Process(TickRecord record)
     {
         if (record.Keyframe) FlushChunk();
-        if (_pendingTicks == 0) _pendingFirst = record.Tick;
+        if (_pendingTicks == 0)
+        {
+            _pendingFirst = record.Tick;
+            // Room for the chunk's array32 header, patched with the tick count at flush: no copy of the chunk later.
+            _body.GetSpan(5);
+            _body.Advance(5);
+        }
         _pendingLast = record.Tick;
         _pendingTicks++;
         var w = new MessagePackWriter(_body);
@@ -183,13 +189,11 @@ public sealed class ReplayWriter : IDisposable
     private void FlushChunk()
     {
         if (_pendingTicks == 0) return;
-        var payload = new ArrayBufferWriter<byte>(_body.WrittenCount + 8);
-        var w = new MessagePackWriter(payload);
-        w.WriteArrayHeader(_pendingTicks);
-        w.Flush();
-        payload.Write(_body.WrittenSpan);
+        var payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_body.WrittenMemory);
+        payload.Span[0] = 0xDD; // MessagePack array32
+        BinaryPrimitives.WriteUInt32BigEndian(payload.Span[1..], (uint)_pendingTicks);
         long offset = _position;
-        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload.WrittenMemory, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
+        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
         _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
         _chunkMetrics.Add(_latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray());
         _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it

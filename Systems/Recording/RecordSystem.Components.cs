@@ -22,17 +22,18 @@ public sealed partial class RecordSystem
         private readonly QueryDescription _query = new QueryDescription().WithAll<T>();
         private float[] _last = new float[1024];
         private int[] _hasStamp = new int[256];   // owner stamp of the last tick the entity had the component
-        private readonly List<int> _entities = new();
-        private readonly List<float> _values = new();
 
         public void Record(World world, TickRecord rec, RecordSystem owner)
         {
-            _entities.Clear();
-            _values.Clear();
             int stride = _stride, stamp = owner._stamp;
             bool keyframe = rec.Keyframe;
-            Span<float> buffer = stackalloc float[stride];
-            foreach (var arch in world.GetQuery(_query).Archetypes)
+            var query = world.GetQuery(_query);
+            // Output arrays sized for the worst case (every entity changed), trimmed at the end: no per-value list adds.
+            int capacity = query.Count();
+            var entities = new int[capacity];
+            var values = new float[capacity * stride];
+            int n = 0;
+            foreach (var arch in query.Archetypes)
             foreach (var chunk in arch.Chunks)
             {
                 var ents = chunk.EntitySpan;
@@ -46,18 +47,24 @@ public sealed partial class RecordSystem
                         Array.Resize(ref _hasStamp, Math.Max(id + 1, _hasStamp.Length * 2));
                         Array.Resize(ref _last, _hasStamp.Length * stride);
                     }
-                    extract(in comps[i], buffer);
+                    var slot = values.AsSpan(n * stride, stride);
+                    extract(in comps[i], slot);
                     var last = _last.AsSpan(id * stride, stride);
                     bool had = _hasStamp[id] == stamp - 1;
                     _hasStamp[id] = stamp;
                     if (!keyframe && had && !owner.IsNew(id)
-                        && MemoryMarshal.AsBytes(last).SequenceEqual(MemoryMarshal.AsBytes((ReadOnlySpan<float>)buffer))) continue;
-                    buffer.CopyTo(last);
-                    _entities.Add(id);
-                    foreach (float v in buffer) _values.Add(v);
+                        && MemoryMarshal.AsBytes(last).SequenceEqual(MemoryMarshal.AsBytes((ReadOnlySpan<float>)slot))) continue;
+                    slot.CopyTo(last);
+                    entities[n++] = id;
                 }
             }
-            if (_entities.Count > 0) rec.Components.Add(new ComponentBlock(schema.Id, _entities.ToArray(), _values.ToArray()));
+            if (n == 0) return;
+            if (n < capacity)
+            {
+                Array.Resize(ref entities, n);
+                Array.Resize(ref values, n * stride);
+            }
+            rec.Components.Add(new ComponentBlock(schema.Id, entities, values));
         }
     }
 }
