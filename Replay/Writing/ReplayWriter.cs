@@ -190,8 +190,21 @@ public sealed class ReplayWriter : IDisposable
     {
         if (_pendingTicks == 0) return;
         var payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_body.WrittenMemory);
-        payload.Span[0] = 0xDD; // MessagePack array32
-        BinaryPrimitives.WriteUInt32BigEndian(payload.Span[1..], (uint)_pendingTicks);
+        if (_options.SchemaVersion >= 2)
+        {
+            payload.Span[0] = 0xDD; // MessagePack array32
+            BinaryPrimitives.WriteUInt32BigEndian(payload.Span[1..], (uint)_pendingTicks);
+        }
+        else
+        {
+            // Version 1 files used the shortest array header; keep writing them byte for byte as they were.
+            var v1 = new ArrayBufferWriter<byte>(payload.Length);
+            var w = new MessagePackWriter(v1);
+            w.WriteArrayHeader(_pendingTicks);
+            w.Flush();
+            v1.Write(payload.Span[5..]);
+            payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(v1.WrittenMemory);
+        }
         long offset = _position;
         var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
         _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
