@@ -17,8 +17,13 @@ public sealed class ViewerModel
     {
         Reader = reader;
         Cursor = new ReplayCursor(reader);
-        Charts = ChartSeries.Load(reader);
         Seek(reader.FirstTick);
+        try { Charts = ChartSeries.Load(reader); }
+        catch (ReplayFormatException ex)
+        {
+            Charts = new ChartSeries();
+            Error = $"charts unavailable: {ex.Message}";
+        }
     }
 
     /// <summary>The replay.</summary>

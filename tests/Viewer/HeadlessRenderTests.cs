@@ -108,6 +108,35 @@ public class HeadlessRenderTests
     }
 
     [Test]
+    public void CorruptChunkIsAnErrorNotACrash()
+    {
+        string bad = TempPath("corrupt");
+        string png = Path.ChangeExtension(bad, ".png");
+        try
+        {
+            long offset;
+            using (var r = ReplayReader.Open(_search)) offset = r.Chunks[1].Offset + ReplayFormat.FrameHeaderSize + 10;
+            var bytes = File.ReadAllBytes(_search);
+            bytes[offset] ^= 0x40;
+            File.WriteAllBytes(bad, bytes);
+            using (var reader = ReplayReader.Open(bad))
+            {
+                var model = new ViewerModel(reader);
+                model.Seek(reader.Chunks[1].FirstTick + 1);
+                Assert.That(model.Error, Does.Contain("checksum"), "the window shows the error in its status bar");
+                using var bmp = HeadlessRenderer.Render(model, 800, 500);
+                Assert.That(DistinctColours(bmp), Is.GreaterThan(10));
+            }
+            long tick;
+            using (var r = ReplayReader.Open(bad)) tick = r.Chunks[1].FirstTick;
+            var (code, _, err) = RunSim("view", bad, "--png", png, "--tick", tick.ToString());
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(err, Does.Contain("offset"));
+        }
+        finally { File.Delete(bad); File.Delete(png); }
+    }
+
+    [Test]
     public void RendersSearchReplayForDocs()
     {
         // Writes the PNG the docs describe (and keeps it in the test output folder for a look).
