@@ -212,26 +212,36 @@ public sealed class ReplayReader : IDisposable
                 if (n.Value.Index == index) { _cache.Remove(n); _cache.AddFirst(n); return n.Value.Ticks; }
         }
         var info = _chunks[index];
-        var (h, payload) = ReadFrame(info.Offset, verify: true);
+        if (info.Offset + ReplayFormat.FrameHeaderSize > Length)
+            throw new ReplayFormatException(info.Offset, "file was cut short inside a frame header", truncated: true);
+        Span<byte> hb = stackalloc byte[ReplayFormat.FrameHeaderSize];
+        ReadExactly(hb, info.Offset);
+        var h = FrameHeader.Read(hb, info.Offset);
         if (h.Kind != FrameKind.Chunk || h.FirstTick != info.FirstTick || h.TickCount != info.TickCount)
             throw new ReplayFormatException(info.Offset, "chunk frame does not match the index");
-        var ticks = Decode(payload, info.Offset, (ref MessagePackReader r) =>
+        var (buffer, length) = ReadPayloadPooled(info.Offset, h, verify: true);
+        TickRecord[] ticks;
+        try
         {
-            int n = r.ReadArrayHeader();
-            if (n != info.TickCount) throw new InvalidDataException($"chunk holds {n} ticks, its header says {info.TickCount}");
-            var list = new TickRecord[n];
-            long prev = long.MinValue;
-            var context = SchemaVersion >= 2 ? new ChunkContext() : null;
-            for (int i = 0; i < n; i++)
+            ticks = Decode(new ReadOnlyMemory<byte>(buffer, 0, length), info.Offset, (ref MessagePackReader r) =>
             {
-                list[i] = RecordCodec.ReadTick(ref r, SchemaVersion, context);
-                if (list[i].Tick <= prev) throw new InvalidDataException($"tick {list[i].Tick} follows tick {prev}");
-                prev = list[i].Tick;
-            }
-            if (n > 0 && (!list[0].Keyframe || list[0].Tick != info.FirstTick || list[^1].Tick != info.LastTick))
-                throw new InvalidDataException("chunk does not start with a keyframe at its first tick");
-            return list;
-        });
+                int n = r.ReadArrayHeader();
+                if (n != info.TickCount) throw new InvalidDataException($"chunk holds {n} ticks, its header says {info.TickCount}");
+                var list = new TickRecord[n];
+                long prev = long.MinValue;
+                var context = SchemaVersion >= 2 ? new ChunkContext() : null;
+                for (int i = 0; i < n; i++)
+                {
+                    list[i] = RecordCodec.ReadTick(ref r, SchemaVersion, context);
+                    if (list[i].Tick <= prev) throw new InvalidDataException($"tick {list[i].Tick} follows tick {prev}");
+                    prev = list[i].Tick;
+                }
+                if (n > 0 && (!list[0].Keyframe || list[0].Tick != info.FirstTick || list[^1].Tick != info.LastTick))
+                    throw new InvalidDataException("chunk does not start with a keyframe at its first tick");
+                return list;
+            });
+        }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
         lock (_cacheLock)
         {
             _cache.AddFirst((index, ticks));
@@ -277,7 +287,7 @@ public sealed class ReplayReader : IDisposable
             ReadExactly(hb, offset);
             var h = FrameHeader.Read(hb, offset);
             if (offset + ReplayFormat.FrameHeaderSize + h.StoredLength > end) throw new ReplayFormatException(offset, "frame runs past the end of the frames");
-            ReadPayload(offset, h, verify: true);
+            System.Buffers.ArrayPool<byte>.Shared.Return(ReadPayloadPooled(offset, h, verify: true).Buffer);
             frames++;
             offset += ReplayFormat.FrameHeaderSize + h.StoredLength;
         }
@@ -298,18 +308,47 @@ public sealed class ReplayReader : IDisposable
 
     private byte[] ReadPayload(long offset, FrameHeader h, bool verify)
     {
+        var (buffer, length) = ReadPayloadPooled(offset, h, verify);
+        try { return buffer.AsSpan(0, length).ToArray(); }
+        finally { System.Buffers.ArrayPool<byte>.Shared.Return(buffer); }
+    }
+
+    /// <summary>
+    /// Reads, checks and decompresses a payload into a buffer rented from the shared pool (return it when done):
+    /// chunks are around a megabyte, and fresh arrays that size would each land on the large-object heap.
+    /// </summary>
+    private (byte[] Buffer, int Length) ReadPayloadPooled(long offset, FrameHeader h, bool verify)
+    {
+        var pool = System.Buffers.ArrayPool<byte>.Shared;
         long at = offset + ReplayFormat.FrameHeaderSize;
         if (at + h.StoredLength > Length)
             throw new ReplayFormatException(offset, $"file was cut short: the frame needs {h.StoredLength} payload bytes, {Length - at} remain", truncated: true);
-        var stored = new byte[h.StoredLength]; // bounded by MaxStoredLength and the file size
-        ReadExactly(stored, at);
-        if (verify && Crc32C.Compute(stored) != h.PayloadCrc)
-            throw new ReplayFormatException(offset, $"{h.Kind} frame payload checksum mismatch (corrupt data in bytes {at}..{at + h.StoredLength})");
-        if (h.Codec == FrameCodec.None) return stored;
-        var raw = new byte[h.RawLength]; // bounded by MaxRawLength and 255x the stored length
-        int n = LZ4Codec.Decode(stored, raw);
-        if (n != h.RawLength) throw new ReplayFormatException(offset, $"{h.Kind} frame does not decompress to its stated {h.RawLength} bytes");
-        return raw;
+        var stored = pool.Rent(h.StoredLength); // bounded by MaxStoredLength and the file size
+        try
+        {
+            var storedSpan = stored.AsSpan(0, h.StoredLength);
+            ReadExactly(storedSpan, at);
+            if (verify && Crc32C.Compute(storedSpan) != h.PayloadCrc)
+                throw new ReplayFormatException(offset, $"{h.Kind} frame payload checksum mismatch (corrupt data in bytes {at}..{at + h.StoredLength})");
+            if (h.Codec == FrameCodec.None)
+            {
+                var plain = stored;
+                stored = null!; // ownership moves to the caller
+                return (plain, h.StoredLength);
+            }
+            var raw = pool.Rent(Math.Max(1, h.RawLength)); // bounded by MaxRawLength and 255x the stored length
+            int n = LZ4Codec.Decode(storedSpan, raw.AsSpan(0, h.RawLength));
+            if (n != h.RawLength)
+            {
+                pool.Return(raw);
+                throw new ReplayFormatException(offset, $"{h.Kind} frame does not decompress to its stated {h.RawLength} bytes");
+            }
+            return (raw, h.RawLength);
+        }
+        finally
+        {
+            if (stored is not null) pool.Return(stored);
+        }
     }
 
     private void ReadExactly(Span<byte> buffer, long offset)
@@ -326,7 +365,7 @@ public sealed class ReplayReader : IDisposable
     private delegate T DecodeBody<T>(ref MessagePackReader r);
 
     /// <summary>Decodes a payload; any malformed MessagePack becomes a <see cref="ReplayFormatException"/> at the frame.</summary>
-    private static T Decode<T>(byte[] payload, long frameOffset, DecodeBody<T> body)
+    private static T Decode<T>(ReadOnlyMemory<byte> payload, long frameOffset, DecodeBody<T> body)
     {
         try
         {
