@@ -10,6 +10,7 @@ public static class BenchSuites
     [
         new EcsSuite(),
         new EnvsSuite(),
+        new ReplaySuite(),
     ];
 
     /// <summary>Finds a suite by name, or null.</summary>

@@ -38,6 +38,8 @@ public static class SimApp
         root.Subcommands.Add(BenchCommand.Create(commands));
         root.Subcommands.Add(EnvsCommand.Create(commands));
         root.Subcommands.Add(VerifyCommand.Create(commands));
+        root.Subcommands.Add(ReplayCommand.Create(commands));
+        root.Subcommands.Add(ViewCommand.Create(commands));
         return root;
     }
 
