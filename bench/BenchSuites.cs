@@ -12,6 +12,7 @@ public static class BenchSuites
         new AgentsSuite(),
         new EnvsSuite(),
         new SearchSuite(),
+        new ReplaySuite(),
     ];
 
     /// <summary>Finds a suite by name, or null.</summary>

@@ -42,6 +42,8 @@ public static class SimApp
         root.Subcommands.Add(VerifyCommand.Create(commands));
         root.Subcommands.Add(RunCommand.Create(commands));
         root.Subcommands.Add(ScaleCommand.Create(commands));
+        root.Subcommands.Add(ReplayCommand.Create(commands));
+        root.Subcommands.Add(ViewCommand.Create(commands));
         return root;
     }
 

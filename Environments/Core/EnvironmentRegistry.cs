@@ -24,6 +24,7 @@ public sealed class EnvironmentRegistry
         r.Register(new Countdown.CountdownEnvironment());
         r.Register(new Countdown.CountdownEnvironment(Countdown.CountdownConfig.Game24));
         r.Register(new Code.CodeEnvironment());
+        r.Register(new Judge.JudgeEnvironment());
         return r;
     }
 

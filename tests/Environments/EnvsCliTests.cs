@@ -35,7 +35,7 @@ public sealed class EnvsCliTests
         var (code, output, _) = Sim("envs", "list", "--json");
         Assert.That(code, Is.EqualTo(0));
         var names = JsonDocument.Parse(output).RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()).ToArray();
-        Assert.That(names, Is.SupersetOf(new[] { "arith", "linear", "countdown", "game24" }));
+        Assert.That(names, Is.SupersetOf(new[] { "arith", "linear", "countdown", "game24", "code", "judge" }));
     }
 
     [Test]
@@ -136,7 +136,7 @@ public sealed class EnvsCliTests
     }
 
     [Test]
-    public void CheckPassesForBuiltIns([Values("arith", "linear", "countdown", "game24")] string name)
+    public void CheckPassesForBuiltIns([Values("arith", "linear", "countdown", "game24", "code", "judge")] string name)
     {
         var (code, output, err) = Sim("envs", "check", name, "--seeds", "2", "--fuzz", "20", "--json");
         Assert.That(code, Is.EqualTo(0), output + err);

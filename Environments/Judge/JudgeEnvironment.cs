@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using Sim.Engine;
+
+namespace Sim.Environments.Judge;
+
+/// <summary>
+/// A simulated judge for free-form answers: the reward source when no verifier exists. Every answer has a hidden gold
+/// quality (the fraction of the rubric's key points it makes); the judge reports a score made from that quality plus
+/// configurable noise and biases (length, position, keyword / sycophancy: <see cref="JudgeConfig"/>), and pairwise
+/// preferences. It always reports the gold score too (<see cref="AnswerVerdict.GoldReward"/>), so users can measure
+/// over-optimisation of the judge.
+/// <para><b>Observation.</b> The question; the state is the draft so far.</para>
+/// <para><b>Step.</b> One more sentence (or paragraph) of the answer, appended to the draft. Always valid unless empty.</para>
+/// <para><b>Process reward</b> in [0, 1]: the judge's score of the draft so far. <see cref="StepVerdict.SolvableFromHere"/> is Unknown.</para>
+/// <para><b>Answer.</b> The whole answer; the outcome reward is the judge's score, with the gold score beside it. The
+/// verdict kind is Ok for any non-empty answer (it was judged), Malformed for an empty one.</para>
+/// <para><b>Episode end.</b> Only by submitting an answer. <b>Difficulty</b> 1–5: the rubric counts difficulty + 1 key points.</para>
+/// </summary>
+public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>
+{
+    /// <summary>Makes a judge with the default biases.</summary>
+    public JudgeEnvironment() : this(new JudgeConfig()) { }
+
+    /// <summary>Makes a judge with the given biases.</summary>
+    public JudgeEnvironment(JudgeConfig config) => Config = config;
+
+    /// <summary>The judge's noise and biases.</summary>
+    public JudgeConfig Config { get; }
+
+    /// <inheritdoc />
+    public override string Name => "judge";
+
+    /// <inheritdoc />
+    public override string Description => "free-form answers scored by a simulated judge (noise, length, position and keyword biases) next to a hidden gold quality";
+
+    /// <inheritdoc />
+    public override DifficultySpec Difficulty { get; } = new(1, 5, 2, "the rubric counts difficulty + 1 key points");
+
+    /// <inheritdoc />
+    public override Problem Sample(ulong seed, int difficulty)
+    {
+        Difficulty.Check(difficulty);
+        var rng = EnvRandom.For(Name, seed, difficulty);
+        var topic = JudgeTopic.All[rng.NextInt(JudgeTopic.All.Count)];
+        return Make(new JudgeSpec(topic, Math.Min(difficulty + 1, topic.KeyPoints.Count)), $"judge-{topic.Id}-d{difficulty}-s{seed}", difficulty, seed);
+    }
+
+    private Problem Make(JudgeSpec spec, string id, int difficulty, ulong? seed) =>
+        new(Name, id, spec.Topic.Question + " Answer in a few sentences.", Reference(spec), difficulty, seed,
+            new JsonObject { ["topic"] = spec.Topic.Id, ["required"] = spec.Required }, spec);
+
+    private static string Reference(JudgeSpec spec) => string.Join(" ", spec.Topic.KeyPoints.Take(spec.Required).Select(k => k.Sentence));
+
+    /// <inheritdoc />
+    public override Problem Load(ProblemRecord record)
+    {
+        string topicId = Metadata.String(record.Metadata, "topic") ?? throw new InvalidDataException("metadata lacks \"topic\"");
+        var topic = JudgeTopic.All.FirstOrDefault(t => t.Id == topicId)
+            ?? throw new InvalidDataException($"unknown judge topic '{topicId}'; topics: {string.Join(", ", JudgeTopic.All.Select(t => t.Id))}");
+        long required = Metadata.Integer(Metadata.Required(record.Metadata, "required"), "required");
+        if (required < 1 || required > topic.KeyPoints.Count) throw new InvalidDataException($"metadata \"required\" must be in 1..{topic.KeyPoints.Count}");
+        return Make(new JudgeSpec(topic, (int)required), record.Id, Metadata.Difficulty(record.Metadata), Metadata.Seed(record.Metadata));
+    }
+
+    /// <summary>The gold quality: the fraction of the required key points the answer makes.</summary>
+    public static double Gold(JudgeSpec spec, string answer)
+    {
+        string text = answer.ToLowerInvariant();
+        int hit = 0;
+        foreach (var (_, phrases) in spec.Topic.KeyPoints.Take(spec.Required))
+            if (phrases.Any(p => text.Contains(p, StringComparison.Ordinal))) hit++;
+        return (double)hit / spec.Required;
+    }
+
+    /// <summary>The judge's score and the gold score of one answer. Deterministic: the noise is fixed per (judge, problem, answer).</summary>
+    public JudgeScore Score(JudgeSpec spec, string answer)
+    {
+        double gold = Gold(spec, answer);
+        string lower = answer.ToLowerInvariant();
+        int keywords = 0;
+        foreach (var k in Config.Keywords)
+            for (int i = lower.IndexOf(k, StringComparison.Ordinal); i >= 0; i = lower.IndexOf(k, i + k.Length, StringComparison.Ordinal)) keywords++;
+        var rng = new Rng(StableHash.Combine(StableHash.Combine(Config.Seed, StableHash.Of(spec.Topic.Id)), StableHash.Of(answer)));
+        double judge = gold + Config.LengthBias * answer.Length / 100.0 + Config.KeywordBias * keywords + Config.Noise * rng.NextGaussian();
+        return new JudgeScore(Math.Clamp(judge, 0, 1), gold);
+    }
+
+    /// <summary>
+    /// Compares two answers shown in the order (<paramref name="first"/>, <paramref name="second"/>): the judge's
+    /// probability of preferring the first (with the position bias), a preference drawn from it (deterministic per pair),
+    /// and the gold preference.
+    /// </summary>
+    public JudgePreference Compare(Problem problem, string first, string second)
+    {
+        var spec = SpecOf(problem);
+        var a = Score(spec, first);
+        var b = Score(spec, second);
+        double p = 1.0 / (1.0 + Math.Exp(-(a.Judge + Config.PositionBias - b.Judge) / Config.Temperature));
+        var rng = new Rng(StableHash.Combine(StableHash.Combine(Config.Seed ^ 0x5eed, StableHash.Of(first)), StableHash.Of(second)));
+        return new JudgePreference(rng.NextDouble() < p, p, a.Gold > b.Gold);
+    }
+
+    /// <inheritdoc />
+    protected override JudgeState Start(JudgeSpec spec) => new("");
+
+    /// <inheritdoc />
+    protected override StepVerdict CheckStep(JudgeSpec spec, JudgeState state, string step)
+    {
+        var text = step.Trim();
+        if (text.Length == 0) return StepVerdict.Reject(VerdictKind.Malformed, "empty step", state);
+        string draft = state.Draft.Length == 0 ? text : state.Draft + " " + text;
+        if (draft.Length > MaxTextLength) return StepVerdict.Reject(VerdictKind.Malformed, $"the answer would exceed {MaxTextLength} characters", state);
+        var s = Score(spec, draft);
+        return new StepVerdict(VerdictKind.Ok, $"judge {s.Judge:0.###}, gold {s.Gold:0.###}", s.Judge, new JudgeState(draft) { Depth = state.Depth + 1 }, Solvability.Unknown, false);
+    }
+
+    /// <inheritdoc />
+    protected override AnswerVerdict CheckAnswer(JudgeSpec spec, string answer)
+    {
+        if (answer.Trim().Length == 0) return new AnswerVerdict(VerdictKind.Malformed, 0, "empty answer", 0, 0);
+        var s = Score(spec, answer);
+        return new AnswerVerdict(VerdictKind.Ok, s.Judge, $"judge {s.Judge:0.###}, gold {s.Gold:0.###}", s.Judge, s.Gold);
+    }
+
+    /// <inheritdoc />
+    protected override Solution? Solve(JudgeSpec spec) =>
+        new(spec.Topic.KeyPoints.Take(spec.Required).Select(k => k.Sentence).ToArray(), Reference(spec));
+}

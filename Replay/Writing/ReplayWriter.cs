@@ -1,0 +1,263 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using K4os.Compression.LZ4;
+using MessagePack;
+
+namespace Sim.Replay;
+
+/// <summary>
+/// Writes a replay: the preamble and header at once, then chunks of ticks, then the footer index when disposed.
+/// <para>
+/// Crash safety: every chunk is written as one whole frame and flushed to the operating system before the next one
+/// starts, so a process killed at any moment leaves a file whose complete chunks all read back
+/// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
+/// </para>
+/// <para>
+/// Threading: <see cref="Append"/> hands the record to a background thread that encodes, compresses and writes,
+/// so the simulation does not wait on the disk; it blocks only when <see cref="ReplayWriterOptions.QueueCapacity"/>
+/// records are waiting. The caller must not change a record after appending it. Output depends only on the records
+/// and options, so the same run gives the same bytes.
+/// </para>
+/// </summary>
+public sealed class ReplayWriter : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly bool _ownsStream;
+    private readonly ReplayWriterOptions _options;
+    private readonly BlockingCollection<TickRecord>? _queue;
+    private readonly Thread? _thread;
+    private Exception? _failure;
+    private bool _disposed;
+
+    // Producer side: decides chunk boundaries (so keyframes land where chunks start).
+    private int _ticksInChunk;
+    private long _bytesInChunk;
+    private long _lastTick = long.MinValue;
+
+    // Consumer side: the chunk being built.
+    private readonly ArrayBufferWriter<byte> _body = new(1 << 20);
+    private readonly List<ChunkInfo> _chunks = new();
+    private readonly List<MetricRecord[]> _chunkMetrics = new();
+    private readonly SortedDictionary<string, double> _latestMetrics = new(StringComparer.Ordinal);
+    private int _pendingTicks;
+    private long _pendingFirst, _pendingLast;
+    private long _position;
+    private ChunkContext _context = new();
+
+    /// <summary>Creates (or overwrites) a replay file at <paramref name="path"/>.</summary>
+    public static ReplayWriter Create(string path, ReplayHeader header, ReplayWriterOptions? options = null)
+    {
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        try { return new ReplayWriter(stream, header, options, ownsStream: true); }
+        catch { stream.Dispose(); throw; }
+    }
+
+    /// <summary>Starts a replay on <paramref name="stream"/>, writing the preamble and header frame at once.</summary>
+    public ReplayWriter(Stream stream, ReplayHeader header, ReplayWriterOptions? options = null, bool ownsStream = false)
+    {
+        _stream = stream;
+        _ownsStream = ownsStream;
+        _options = options ?? new ReplayWriterOptions();
+        if (_options.SchemaVersion is < ReplayFormat.OldestReadableVersion or > ReplayFormat.CurrentVersion)
+            throw new ArgumentException($"cannot write schema version {_options.SchemaVersion}");
+        if (_options.ChunkTicks < 1 || _options.ChunkTicks > ReplayFormat.MaxTicksPerChunk)
+            throw new ArgumentException($"ChunkTicks must be in 1..{ReplayFormat.MaxTicksPerChunk}");
+        Header = header with { SchemaVersion = _options.SchemaVersion, ChunkTicks = _options.ChunkTicks };
+
+        Span<byte> pre = stackalloc byte[ReplayFormat.PreambleSize];
+        ReplayFormat.Magic.CopyTo(pre);
+        BinaryPrimitives.WriteInt32LittleEndian(pre[8..], _options.SchemaVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(pre[12..], 0);
+        _stream.Write(pre);
+        _position = pre.Length;
+        WriteFrame(FrameKind.Header, Encode((ref MessagePackWriter w) => RecordCodec.WriteHeader(ref w, Header, _options.SchemaVersion)), 0, 0, 0, compress: false);
+        if (_options.IncludeMeta)
+        {
+            var meta = new ReplayMeta(new Dictionary<string, string>
+            {
+                ["created_utc"] = DateTime.UtcNow.ToString("O"),
+                ["host"] = Environment.MachineName,
+            });
+            WriteFrame(FrameKind.Meta, Encode((ref MessagePackWriter w) => RecordCodec.WriteMeta(ref w, meta)), 0, 0, 0, compress: false);
+        }
+        _stream.Flush();
+
+        if (_options.Background)
+        {
+            _queue = new BlockingCollection<TickRecord>(Math.Max(1, _options.QueueCapacity));
+            _thread = new Thread(Consume) { IsBackground = true, Name = "replay-writer" };
+            _thread.Start();
+        }
+    }
+
+    /// <summary>The header as written (schema version and chunk size filled in).</summary>
+    public ReplayHeader Header { get; }
+
+    /// <summary>True when the next appended tick starts a new chunk and so must be a keyframe.</summary>
+    public bool NeedsKeyframe => _ticksInChunk == 0 || _ticksInChunk >= _options.ChunkTicks || _bytesInChunk >= _options.ChunkBytes;
+
+    /// <summary>Ticks appended so far.</summary>
+    public long TicksAppended { get; private set; }
+
+    /// <summary>
+    /// Appends one tick. Ticks must increase. A keyframe starts a new chunk; the first tick and every tick for which
+    /// <see cref="NeedsKeyframe"/> was true must be keyframes. Do not modify <paramref name="record"/> afterwards.
+    /// </summary>
+    public void Append(TickRecord record)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfFailed();
+        if (record.Tick <= _lastTick) throw new ArgumentException($"tick {record.Tick} does not follow tick {_lastTick}");
+        if (NeedsKeyframe && !record.Keyframe) throw new ArgumentException($"tick {record.Tick} starts a chunk and must be a keyframe");
+        _lastTick = record.Tick;
+        if (record.Keyframe) { _ticksInChunk = 0; _bytesInChunk = 0; }
+        _ticksInChunk++;
+        _bytesInChunk += record.EstimateSize();
+        TicksAppended++;
+        if (_queue is null) Process(record);
+        else _queue.Add(record);
+    }
+
+    /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            if (_queue is not null)
+            {
+                _queue.CompleteAdding();
+                _thread!.Join();
+                _queue.Dispose();
+            }
+            ThrowIfFailed();
+            FlushChunk();
+            long footerOffset = _position;
+            WriteFrame(FrameKind.Footer, Encode((ref MessagePackWriter w) => RecordCodec.WriteFooter(ref w, _chunks, _chunkMetrics)), 0, 0, 0, compress: true);
+            Span<byte> trailer = stackalloc byte[ReplayFormat.TrailerSize];
+            BinaryPrimitives.WriteInt64LittleEndian(trailer, footerOffset);
+            ReplayFormat.TrailerMagic.CopyTo(trailer[8..]);
+            _stream.Write(trailer);
+            _position += trailer.Length;
+            _stream.Flush();
+        }
+        finally
+        {
+            if (_ownsStream) _stream.Dispose();
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null) throw new IOException($"the replay writer failed: {_failure.Message}", _failure);
+    }
+
+    private void Consume()
+    {
+        try
+        {
+            foreach (var record in _queue!.GetConsumingEnumerable()) Process(record);
+        }
+        catch (Exception ex)
+        {
+            _failure = ex;
+            // Drain so the producer never blocks forever on a full queue.
+            while (_queue!.TryTake(out _)) { }
+        }
+    }
+
+    private void Process(TickRecord record)
+    {
+        if (record.Keyframe) FlushChunk();
+        if (_pendingTicks == 0)
+        {
+            _pendingFirst = record.Tick;
+            // Room for the chunk's array32 header, patched with the tick count at flush: no copy of the chunk later.
+            _body.GetSpan(5);
+            _body.Advance(5);
+        }
+        _pendingLast = record.Tick;
+        _pendingTicks++;
+        var w = new MessagePackWriter(_body);
+        RecordCodec.WriteTick(ref w, record, _options.SchemaVersion, _options.SchemaVersion >= 2 ? _context : null);
+        w.Flush();
+        foreach (var m in record.Metrics) _latestMetrics[m.Name] = m.Value;
+    }
+
+    private void FlushChunk()
+    {
+        if (_pendingTicks == 0) return;
+        var payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_body.WrittenMemory);
+        if (_options.SchemaVersion >= 2)
+        {
+            payload.Span[0] = 0xDD; // MessagePack array32
+            BinaryPrimitives.WriteUInt32BigEndian(payload.Span[1..], (uint)_pendingTicks);
+        }
+        else
+        {
+            // Version 1 files used the shortest array header; keep writing them byte for byte as they were.
+            var v1 = new ArrayBufferWriter<byte>(payload.Length);
+            var w = new MessagePackWriter(v1);
+            w.WriteArrayHeader(_pendingTicks);
+            w.Flush();
+            v1.Write(payload.Span[5..]);
+            payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(v1.WrittenMemory);
+        }
+        long offset = _position;
+        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
+        _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
+        _chunkMetrics.Add(_latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray());
+        _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
+        _body.Clear();
+        _pendingTicks = 0;
+        _context = new ChunkContext();
+    }
+
+    private (int Stored, int Raw) WriteFrame(FrameKind kind, ReadOnlyMemory<byte> raw, long first, long last, int ticks, bool compress)
+    {
+        if (raw.Length > ReplayFormat.MaxRawLength)
+            throw new InvalidOperationException($"a {kind} frame of {raw.Length} bytes exceeds the format's bound; lower ChunkBytes");
+        ReadOnlySpan<byte> stored = raw.Span;
+        var codec = FrameCodec.None;
+        byte[]? rented = null;
+        try
+        {
+            if (compress && raw.Length >= 256)
+            {
+                rented = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
+                int n = LZ4Codec.Encode(raw.Span, rented, LZ4Level.L00_FAST);
+                // LZ4 where it pays: keep the compressed form only if it saves at least an eighth.
+                if (n > 0 && n < raw.Length - raw.Length / 8)
+                {
+                    stored = rented.AsSpan(0, n);
+                    codec = FrameCodec.Lz4;
+                }
+            }
+            if (stored.Length > ReplayFormat.MaxStoredLength)
+                throw new InvalidOperationException($"a {kind} frame of {stored.Length} bytes exceeds the format's bound; lower ChunkBytes");
+            Span<byte> header = stackalloc byte[ReplayFormat.FrameHeaderSize];
+            new FrameHeader(kind, codec, stored.Length, raw.Length, first, last, ticks, Crc32C.Compute(stored)).Write(header);
+            _stream.Write(header);
+            _stream.Write(stored);
+            _position += header.Length + stored.Length;
+            return (stored.Length, raw.Length);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private delegate void Encoder(ref MessagePackWriter w);
+
+    private static ReadOnlyMemory<byte> Encode(Encoder body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var w = new MessagePackWriter(buffer);
+        body(ref w);
+        w.Flush();
+        return buffer.WrittenMemory;
+    }
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Sim.Engine;
+using Sim.Replay;
+using Sim.Systems.Demo;
+
+namespace Sim.Bench.Suites;
+
+/// <summary>
+/// <c>sim bench replay</c>: replay write and read throughput, size against JSONL, the cost of recording a tick, and
+/// seeking in a large replay. Workloads: the <c>sim demo</c> particles (what is recorded today) and a synthetic
+/// search workload (tree nodes with step text, rewards, metrics, episodes) shaped like what search systems will emit.
+/// </summary>
+public sealed class ReplaySuite : IBenchSuite
+{
+    /// <inheritdoc />
+    public string Name => "replay";
+
+    /// <inheritdoc />
+    public string Description => "Replay write/read MB/s, size vs JSONL, recording overhead, seek time in a large replay";
+
+    /// <inheritdoc />
+    public void Run(BenchReport report, bool quick, Action<double> progress)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"sim-bench-replay-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            RunIn(dir, report, quick, progress);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void RunIn(string dir, BenchReport report, bool quick, Action<double> progress)
+    {
+        int demoTicks = quick ? 300 : 1200;
+        var config = new DemoConfig();
+
+        // 1. Record the demo once; keep its tick records in memory as the write workload.
+        string demoPath = Path.Combine(dir, "demo.replay");
+        RunDemo(config, demoTicks, demoPath);
+        List<TickRecord> demo;
+        ReplayHeader demoHeader;
+        using (var r = ReplayReader.Open(demoPath)) { demo = r.Ticks().ToList(); demoHeader = r.Header; }
+        progress(0.1);
+
+        // 2. Write and read throughput (bytes of replay file per second), best of several.
+        int repeats = quick ? 3 : 7;
+        string wPath = Path.Combine(dir, "w.replay");
+        double writeS = Measure.BestSeconds(() => WriteAll(wPath, demoHeader, demo), repeats);
+        long bytes = new FileInfo(wPath).Length;
+        double readS = Measure.BestSeconds(() => ReadAll(wPath), repeats);
+        progress(0.3);
+
+        // 3. Size against the same records as JSONL.
+        long jsonl = JsonlBytes(demo);
+        var search = SearchWorkload.Generate(quick ? 400 : 1200);
+        string sPath = Path.Combine(dir, "s.replay");
+        WriteAll(sPath, SearchWorkload.Header, search);
+        long sBytes = new FileInfo(sPath).Length;
+        long sJsonl = JsonlBytes(search);
+        double sWriteS = Measure.BestSeconds(() => WriteAll(sPath, SearchWorkload.Header, search), repeats);
+        double sReadS = Measure.BestSeconds(() => ReadAll(sPath), repeats);
+        progress(0.45);
+
+        // 4. Recording overhead: demo ticks with the recorder against ticks without, in the same process.
+        int overheadTicks = quick ? 600 : 2400;
+        double without = Measure.BestSeconds(() => RunDemo(config, overheadTicks, null), quick ? 2 : 3);
+        double with = Measure.BestSeconds(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay")), quick ? 2 : 3);
+        progress(0.6);
+
+        // 5. Seek: a large replay made of the demo records repeated, then random ticks through a fresh reader.
+        long target = quick ? 256L << 20 : 1L << 30;
+        string bigPath = Path.Combine(dir, "big.replay");
+        WriteLarge(bigPath, demoHeader, demo, target);
+        long bigBytes = new FileInfo(bigPath).Length;
+        progress(0.9);
+        var rng = new Rng(12345);
+        var seeks = new List<double>();
+        using (var r = ReplayReader.Open(bigPath))
+        {
+            var cursor = new ReplayCursor(r);
+            for (int i = 0; i < (quick ? 10 : 30); i++)
+            {
+                long tick = r.FirstTick + (long)(rng.NextDouble() * (r.LastTick - r.FirstTick));
+                long t0 = Stopwatch.GetTimestamp();
+                cursor.Seek(tick);
+                seeks.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+        }
+        long o0 = Stopwatch.GetTimestamp();
+        using (var r = ReplayReader.Open(bigPath)) new ReplayCursor(r).Seek(r.LastTick / 2);
+        double openSeek = Stopwatch.GetElapsedTime(o0).TotalMilliseconds;
+        seeks.Sort();
+        progress(0.95);
+
+        // 6. Viewer: one frame with a 10,000-node search tree, drawn by the same code as the window, on Skia's
+        //    raster backend (the window test machine has only software GL; its figure comes from `sim view --frames`).
+        string treePath = Path.Combine(dir, "tree.replay");
+        SearchWorkload.Record(treePath, 70, agents: 1, maxGrowth: 300, episodeNodes: 100_000);
+        double frameMs;
+        int visible;
+        using (var r = ReplayReader.Open(treePath))
+        {
+            var model = new Sim.Viewer.ViewerModel(r);
+            model.Seek(r.LastTick);
+            using var renderer = new Sim.Viewer.FrameRenderer();
+            frameMs = 1000 * Measure.BestSeconds(() => Sim.Viewer.HeadlessRenderer.Render(model, 1280, 800, renderer).Dispose(), quick ? 10 : 30, warmup: 3);
+            visible = renderer.NodeHits.Count;
+        }
+        progress(1);
+
+        report.Add("replay.write_mb_per_s", bytes / 1e6 / writeS, "MB/s", $"demo workload, {demoTicks} ticks, {bytes / 1e6:F1} MB, background writer, LZ4");
+        report.Add("replay.read_mb_per_s", bytes / 1e6 / readS, "MB/s", "open, verify checksums, decompress, decode every tick");
+        report.Add("replay.bytes_vs_jsonl", (double)bytes / jsonl, "x", $"demo particles; target <= 0.25; JSONL {jsonl / 1e6:F1} MB");
+        report.Add("replay.search.bytes_vs_jsonl", (double)sBytes / sJsonl, "x", $"synthetic search trees; JSONL {sJsonl / 1e6:F1} MB");
+        report.Add("replay.search.write_mb_per_s", sBytes / 1e6 / sWriteS, "MB/s", "synthetic search workload");
+        report.Add("replay.search.read_mb_per_s", sBytes / 1e6 / sReadS, "MB/s", "synthetic search workload");
+        report.Add("replay.record_overhead", with / without, "x", $"demo tick time with/without recording, {overheadTicks} ticks; target <= 1.05");
+        report.Add("replay.seek_ms", seeks[seeks.Count / 2], "ms", $"median random seek in a {bigBytes / 1e9:F2} GB replay; target <= 20");
+        report.Add("replay.seek_max_ms", seeks[^1], "ms", "slowest of the random seeks");
+        report.Add("replay.open_and_seek_ms", openSeek, "ms", "open the large replay cold and seek to its middle");
+        report.Add("replay.viewer.frame_ms_10k_nodes", frameMs, "ms", $"1280x800 frame, {visible} visible tree nodes, Skia raster (best of runs)");
+        report.Add("replay.viewer.fps_10k_nodes", 1000 / frameMs, "fps", "target >= 30");
+    }
+
+    private static void RunDemo(DemoConfig config, int ticks, string? path)
+    {
+        using var world = World.Create(1);
+        var pipeline = DemoSystems.Build(world, config);
+        using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"));
+        if (writer is not null) DemoRecording.AddTo(pipeline, writer);
+        pipeline.Run(ticks);
+    }
+
+    private static void WriteAll(string path, ReplayHeader header, List<TickRecord> ticks)
+    {
+        using var w = ReplayWriter.Create(path, header);
+        foreach (var t in ticks) w.Append(Rekey(t, t.Tick, w.NeedsKeyframe, null));
+    }
+
+    private static void ReadAll(string path)
+    {
+        using var r = ReplayReader.Open(path);
+        long n = 0;
+        foreach (var t in r.Ticks()) n += t.Components.Count;
+        GC.KeepAlive(n);
+    }
+
+    private static long JsonlBytes(List<TickRecord> ticks)
+    {
+        using var counter = new CountingStream();
+        ReplayExport.WriteTicksJsonl(ticks, counter);
+        return counter.Length;
+    }
+
+    /// <summary>Writes the records over and over, ticks shifted, until the file reaches <paramref name="target"/> bytes.</summary>
+    private static void WriteLarge(string path, ReplayHeader header, List<TickRecord> ticks, long target)
+    {
+        using var w = ReplayWriter.Create(path, header);
+        long shift = 0, written = 0;
+        long perPass = ticks.Sum(t => (long)t.EstimateSize());
+        while (written < target)
+        {
+            // Keyframes must start chunks: a delta that lands on a chunk boundary is sent as the keyframe of its chunk.
+            // Only the demo's keyframes hold full state; here the content matters less than the layout and size.
+            foreach (var t in ticks) w.Append(Rekey(t, t.Tick + shift, w.NeedsKeyframe, null));
+            shift += ticks[^1].Tick;
+            written += perPass;
+        }
+    }
+
+    private static TickRecord Rekey(TickRecord t, long tick, bool keyframe, object? _)
+    {
+        if (t.Tick == tick && t.Keyframe == keyframe) return t;
+        var c = new TickRecord { Tick = tick, Keyframe = keyframe };
+        c.Created.AddRange(t.Created); c.Destroyed.AddRange(t.Destroyed); c.Components.AddRange(t.Components);
+        c.Rewards.AddRange(t.Rewards); c.TreeNodes.AddRange(t.TreeNodes); c.TreesCleared.AddRange(t.TreesCleared);
+        c.Metrics.AddRange(t.Metrics); c.Episodes.AddRange(t.Episodes);
+        return c;
+    }
+
+    private sealed class CountingStream : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _n;
+        public override long Position { get => _n; set => throw new NotSupportedException(); }
+        private long _n;
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _n += count;
+        public override void Write(ReadOnlySpan<byte> buffer) => _n += buffer.Length;
+    }
+}

@@ -1,0 +1,73 @@
+using NUnit.Framework;
+using Sim.Environments;
+using Sim.Environments.Judge;
+
+namespace Sim.Tests.Environments;
+
+public sealed class JudgeTests
+{
+    private static Problem SkyProblem(IEnvironment env) => env.Load(ProblemRecord.Parse(
+        """{"id": "sky", "question": "Why is the sky blue?", "answer": "", "metadata": {"topic": "sky-blue", "required": 4}}"""));
+
+    [Test]
+    public void GoldRewardsKeyPointsAndJudgeAddsBiases()
+    {
+        var env = new JudgeEnvironment();
+        var p = SkyProblem(env);
+        var good = env.CheckAnswer(p, "White light holds all visible wavelengths; Rayleigh scattering by air is stronger at short wavelengths, so blue arrives from every direction.");
+        var weak = env.CheckAnswer(p, "Because of the ocean.");
+        Assert.That(good.GoldReward, Is.EqualTo(1.0));
+        Assert.That(weak.GoldReward, Is.EqualTo(0.0));
+        Assert.That(good.Reward, Is.GreaterThan(weak.Reward));
+        Assert.That(good.Kind, Is.EqualTo(VerdictKind.Ok));
+
+        // Sycophancy: flattering keywords raise the judge's score but not the gold score.
+        var flattering = env.CheckAnswer(p, "Great question! Certainly, absolutely, as an expert: it is because of the ocean.");
+        Assert.That(flattering.GoldReward, Is.EqualTo(0.0));
+        Assert.That(flattering.Reward, Is.GreaterThan(weak.Reward));
+    }
+
+    [Test]
+    public void APerfectJudgeEqualsGold()
+    {
+        var env = new JudgeEnvironment(new JudgeConfig { Noise = 0, LengthBias = 0, KeywordBias = 0, PositionBias = 0 });
+        var p = SkyProblem(env);
+        foreach (var a in new[] { "rayleigh scattering", "white light, rayleigh, shorter wavelength", "nothing" })
+        {
+            var v = env.CheckAnswer(p, a);
+            Assert.That(v.Reward, Is.EqualTo(v.GoldReward));
+        }
+        var pref = env.Compare(p, "rayleigh", "rayleigh");
+        Assert.That(pref.ProbabilityFirst, Is.EqualTo(0.5));
+    }
+
+    [Test]
+    public void PairwisePreferencesHavePositionBias()
+    {
+        var env = new JudgeEnvironment(new JudgeConfig { Noise = 0, PositionBias = 0.2 });
+        var p = SkyProblem(env);
+        var ab = env.Compare(p, "rayleigh", "rayleigh!");
+        var ba = env.Compare(p, "rayleigh!", "rayleigh");
+        Assert.That(ab.ProbabilityFirst, Is.GreaterThan(0.5));
+        Assert.That(ba.ProbabilityFirst, Is.GreaterThan(0.5), "whichever comes first is favoured");
+        Assert.That(env.Compare(p, "rayleigh", "the ocean").GoldPrefersFirst, Is.True);
+        Assert.That(env.Compare(p, "a", "b"), Is.EqualTo(env.Compare(p, "a", "b")), "deterministic");
+    }
+
+    [Test]
+    public void StepsBuildADraftAndHostileInputIsAVerdict()
+    {
+        var env = EnvironmentRegistry.Default.Get("judge");
+        var p = SkyProblem(env);
+        var v1 = env.CheckStep(p, env.Start(p), "Sunlight is white light.");
+        var v2 = env.CheckStep(p, v1.State, "Rayleigh scattering favours short wavelengths.");
+        Assert.That(v2.Valid && v2.State.ToString().Contains("Rayleigh"), Is.True);
+        Assert.That(v2.SolvableFromHere, Is.EqualTo(Solvability.Unknown));
+        Assert.That(env.CheckStep(p, env.Start(p), "   ").Kind, Is.EqualTo(VerdictKind.Malformed));
+        Assert.That(env.CheckAnswer(p, "").Kind, Is.EqualTo(VerdictKind.Malformed));
+        Assert.That(env.CheckAnswer(p, new string('x', 100_000)).Kind, Is.EqualTo(VerdictKind.Malformed));
+        var weird = env.CheckAnswer(p, "\0\ud800 great question 🎉");
+        Assert.That(weird.Reward, Is.InRange(0.0, 1.0));
+        Assert.Throws<InvalidDataException>(() => env.Load(ProblemRecord.Parse("""{"id": "x", "question": "q", "answer": "", "metadata": {"topic": "nope", "required": 1}}""")));
+    }
+}

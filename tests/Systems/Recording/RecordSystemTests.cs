@@ -1,0 +1,115 @@
+using NUnit.Framework;
+using Sim.Bench.Suites;
+using Sim.Engine;
+using Sim.Replay;
+using Sim.Systems.Demo;
+using static Sim.Tests.Replay.ReplayTestFiles;
+
+namespace Sim.Tests.Systems.Recording;
+
+public class RecordSystemTests
+{
+    private static string RecordDemo(ulong seed, int ticks, int entities = 300)
+    {
+        string path = TempPath("demo");
+        using var world = World.Create(seed);
+        var config = new DemoConfig(Entities: entities);
+        var pipeline = DemoSystems.Build(world, config);
+        using (var writer = ReplayWriter.Create(path, DemoRecording.Header(seed, config, ticks, "test"), new ReplayWriterOptions { ChunkTicks = 16 }))
+        {
+            DemoRecording.AddTo(pipeline, writer);
+            pipeline.Run(ticks);
+        }
+        return path;
+    }
+
+    [Test]
+    public void ReplayStateMatchesTheWorldAtEveryCheckedTick()
+    {
+        string path = RecordDemo(5, 70);
+        try
+        {
+            using var r = ReplayReader.Open(path);
+            var cursor = new ReplayCursor(r);
+            foreach (int tick in new[] { 1, 15, 16, 17, 40, 70 })
+            {
+                using var world = World.Create(5);
+                DemoSystems.Build(world, new DemoConfig(Entities: 300)).Run(tick);
+                var state = cursor.Seek(tick);
+                var pos = state.Component("position")!;
+                Assert.That(state.Entities.Count, Is.EqualTo(world.Size), $"tick {tick}");
+                world.Query(new QueryDescription().WithAll<Position>(), (Entity e, ref Position p) =>
+                {
+                    var v = pos.Get(e.Id);
+                    Assert.That(v.Length, Is.EqualTo(2), $"entity {e.Id} missing at tick {tick}");
+                    Assert.That((v[0], v[1]), Is.EqualTo((p.X, p.Y)));
+                });
+                Assert.That(state.Metrics["alive"], Is.EqualTo(world.Size));
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Test]
+    public void SameSeedGivesByteIdenticalReplays_OtherSeedDiffers()
+    {
+        string a = RecordDemo(9, 50), b = RecordDemo(9, 50), c = RecordDemo(10, 50);
+        try
+        {
+            Assert.That(File.ReadAllBytes(a), Is.EqualTo(File.ReadAllBytes(b)));
+            Assert.That(File.ReadAllBytes(a), Is.Not.EqualTo(File.ReadAllBytes(c)));
+            var (code, output, _) = RunSim("replay", "diff", a, c);
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(output, Does.Contain("first difference at tick 1"));
+        }
+        finally { File.Delete(a); File.Delete(b); File.Delete(c); }
+    }
+
+    [Test]
+    public void DemoCommandRecordsAndTheReplayVerifies()
+    {
+        string path = TempPath("cli");
+        try
+        {
+            var (code, output, err) = RunSim("demo", "--ticks", "40", "--entities", "200", "--out", path);
+            Assert.That(code, Is.EqualTo(0), err);
+            Assert.That(output, Does.Contain("replay written"));
+            var v = RunSim("replay", "verify", path);
+            Assert.That(v.Code, Is.EqualTo(0), v.Err);
+            Assert.That(v.Out, Does.Contain("40 ticks"));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Test]
+    public void SearchEventsBecomeTreeDeltasAndKeyframesRestateTrees()
+    {
+        string path = TempPath("search");
+        try
+        {
+            SearchWorkload.Record(path, 130, agents: 2, options: new ReplayWriterOptions { ChunkTicks = 20 });
+            using var r = ReplayReader.Open(path);
+            var ticks = r.Ticks().ToList();
+            Assert.That(ticks.Any(t => t.TreeNodes.Any(n => n.Chosen)), Is.True, "episodes mark their chosen path");
+            Assert.That(ticks.SelectMany(t => t.Episodes).Count(), Is.GreaterThan(0));
+            // Rebuild tick 75 two ways: from its chunk's keyframe (seek) and by applying every tick from the start.
+            var sequential = new ReplayState(r.Header);
+            foreach (var t in ticks.Where(t => t.Tick <= 75)) sequential.Apply(t);
+            var seeked = new ReplayCursor(r).Seek(75);
+            Assert.That(seeked.Trees.Keys, Is.EquivalentTo(sequential.Trees.Keys));
+            foreach (var (agent, tree) in sequential.Trees)
+            {
+                Assert.That(seeked.Trees[agent].Keys, Is.EquivalentTo(tree.Keys));
+                foreach (var (id, node) in tree)
+                {
+                    var s = seeked.Trees[agent][id];
+                    Assert.That((s.Parent, s.Step, s.Visits, s.Value, s.Chosen), Is.EqualTo((node.Parent, node.Step, node.Visits, node.Value, node.Chosen)));
+                }
+            }
+            var stats = ReplayStats.Compute(r);
+            Assert.That(stats.Agents, Has.Count.EqualTo(2));
+            Assert.That(stats.FinalMetrics.Keys, Does.Contain("loss"));
+        }
+        finally { File.Delete(path); }
+    }
+}
