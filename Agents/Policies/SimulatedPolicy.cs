@@ -225,20 +225,39 @@ public sealed class SimulatedPolicy : IPolicy
             Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
         }
 
-        // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1).
-        // Lines without digits get " (not)" appended.
+        // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1);
+        // for longer texts (code), also the first comparison flipped (<= to <, < to <=, and so on) and the first '+'
+        // turned into '-'. Texts with none of these get " (not)" appended. Mutants of code can be equivalent (still pass).
         private static string[] Mutations(string line)
         {
+            var variants = new List<string>();
             int end = -1;
             for (int i = line.Length - 1; i >= 0; i--) if (char.IsAsciiDigit(line[i])) { end = i + 1; break; }
-            if (end < 0) return [line + " (not)"];
-            int start = end - 1;
-            while (start > 0 && char.IsAsciiDigit(line[start - 1])) start--;
-            if (!long.TryParse(line.AsSpan(start, end - start), out long v) || end - start > 15) return [line[..start] + "9" + line[start..]];
-            var variants = new List<long> { v + 1, v + 10 };
-            if (v > 0) variants.Add(v - 1);
-            if (v > 1) variants.Add(v * 2);
-            return variants.Distinct().Where(x => x != v).Select(x => line[..start] + x + line[end..]).ToArray();
+            if (end >= 0)
+            {
+                int start = end - 1;
+                while (start > 0 && char.IsAsciiDigit(line[start - 1])) start--;
+                if (end - start <= 15 && long.TryParse(line.AsSpan(start, end - start), out long v))
+                {
+                    var numbers = new List<long> { v + 1, v + 10 };
+                    if (v > 0) numbers.Add(v - 1);
+                    if (v > 1) numbers.Add(v * 2);
+                    variants.AddRange(numbers.Distinct().Where(x => x != v).Select(x => line[..start] + x + line[end..]));
+                }
+                else variants.Add(line[..start] + "9" + line[start..]);
+            }
+            if (line.Length > 40)
+            {
+                foreach (var (from, to) in new[] { ("<=", "<"), (">=", ">"), ("<", "<="), (">", ">="), ("===", "!=="), ("+", "-") })
+                {
+                    int at = line.IndexOf(from, StringComparison.Ordinal);
+                    if (at < 0) continue;
+                    variants.Add(line[..at] + to + line[(at + from.Length)..]);
+                    break;
+                }
+            }
+            if (variants.Count == 0) variants.Add(line + " (not)");
+            return variants.Distinct().Where(x => x != line).ToArray();
         }
     }
 }

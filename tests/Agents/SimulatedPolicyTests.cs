@@ -151,3 +151,29 @@ public class SimulatedPolicyTests
         }
     }
 }
+
+public class SimulatedPolicyOtherEnvironmentsTests
+{
+    [TestCase("code")]
+    [TestCase("arith")]
+    [TestCase("linear")]
+    public void CorrectProposalsPassAndErrorsDiffer(string name)
+    {
+        var env = Sim.Environments.EnvironmentRegistry.Default.Get(name);
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.5));
+        var output = new ProposedStep[16];
+        for (ulong seed = 0; seed < 4; seed++)
+        {
+            var p = env.Sample(seed, env.Difficulty.Default);
+            var plan = policy.PlanOf(env, p);
+            var answer = plan[^1];
+            Assert.That(env.CheckAnswer(p, StepProtocol.AnswerOf(answer)).Correct, Is.True, "the plan's answer is right");
+            // Context: every plan step taken, so the next correct line is the answer.
+            var state = env.Start(p);
+            foreach (var s in plan.Take(plan.Count - 1)) state = env.CheckStep(p, state, s).State;
+            policy.Propose([new PolicyContext(env, p, state, plan.Take(plan.Count - 1).ToList(), seed)], 16, output, 3);
+            Assert.That(output.Count(o => o.Text == answer), Is.InRange(1, 15));
+            Assert.That(output.Where(o => o.Text != answer).All(o => o.Kind == StepKind.Answer));
+        }
+    }
+}
