@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Sim.Engine;
 using Sim.Environments;
+using Sim.Replay;
 using Sim.Systems.Search;
 using Spectre.Console;
 
@@ -29,15 +30,13 @@ public static class RunCommand
         var budget = new Option<string>("--budget") { Description = "Per-episode budget: attempts:B, or UNIT:LIMIT with UNIT tokens, policy_calls, rm_calls, verifier_calls, wall_ms", DefaultValueFactory = _ => "attempts:8" };
         var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var maxDepth = new Option<int>("--max-depth") { Description = "Longest trajectory, in lines", DefaultValueFactory = _ => 32 };
-        var output = new Option<string?>("--out") { Description = "Write a replay of the run (needs the replay recorder, issue 6)" };
+        var output = new Option<string?>("--out") { Description = "Record the run to this replay file (agents, ledgers, search trees, episodes, metrics)" };
         return f.Make("run", "Run agents that search for solutions, batched across agents, and print a summary", ctx =>
         {
             int n = ctx.Get(agents), t = ctx.Get(ticks), depth = ctx.Get(maxDepth);
             if (n < 1 || n > 1_000_000) throw new UsageException("--agents must be in 1..1000000");
             if (t < 1) throw new UsageException("--ticks must be >= 1");
             if (depth < 1 || depth > 4096) throw new UsageException("--max-depth must be in 1..4096");
-            if (ctx.Get(output) is { } replayPath)
-                throw new UsageException($"--out {replayPath}: replay recording is not in this build yet (it arrives with the replay recorder, issue 6)");
             var environment = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
             int level = ctx.Get(difficulty) ?? environment.Difficulty.Default;
             string name = ctx.Get(search)!.Trim().ToLowerInvariant();
@@ -49,8 +48,12 @@ public static class RunCommand
             using var world = World.Create(ctx.Seed);
             var pipeline = ContinuousRun.Build(world, spec);
             if (ctx.Profile) pipeline.EnableProfiling();
+            string? path = ctx.Get(output);
+            using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, t, VersionCommand.CodeVersion));
+            if (writer is not null) SearchRecording.AddTo(pipeline, writer);
             var sw = Stopwatch.StartNew();
             ctx.WithProgress($"{name} on {environment.Name}", progress => { pipeline.Run(t, progress); return 0; });
+            writer?.Dispose(); // writes the footer; the replay is complete from here on
             sw.Stop();
             var run = world.Resources.Get<SearchRun>();
             var m = run.Metrics;
@@ -69,7 +72,7 @@ public static class RunCommand
                     tokens_per_episode = m.Spent.Tokens / episodes, policy_calls_per_episode = m.Spent.PolicyCalls / episodes,
                     verifier_calls_per_episode = m.Spent.VerifierCalls / episodes, rm_calls_per_episode = m.Spent.RewardModelCalls / episodes,
                     steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
-                    state_hash = world.StateHash().ToString("x16"),
+                    state_hash = world.StateHash().ToString("x16"), replay = path,
                 }));
                 return ExitCodes.Ok;
             }
@@ -87,6 +90,7 @@ public static class RunCommand
             table.AddRow("wall time", $"{secs:F2} s");
             ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);
+            if (path is not null) ctx.Out.WriteLine($"replay written to {path} ({new FileInfo(path).Length} bytes); view it with 'sim view {path}'");
             if (ctx.Profile)
             {
                 var prof = new Table().AddColumns("system", "total ms", "µs/tick");

@@ -1,4 +1,5 @@
 using Sim.Engine;
+using Sim.Systems.Recording;
 
 namespace Sim.Systems.Search;
 
@@ -19,12 +20,17 @@ public sealed class EpisodeSystem : ISystem
     {
         var run = tick.World.Resources.Get<SearchRun>();
         var m = run.Metrics;
+        // Replay events are written only when a recorder is present (sim run --out).
+        tick.World.Resources.TryGet<ReplayEvents>(out var events);
         int active = 0;
         foreach (var agent in run.Agents)
         {
             if (_countExpansions) m.Expansions += agent.Fresh.Count;
+            if (events is not null && agent.Problem is not null && (agent.Fresh.Count > 0 || (agent.Done && !agent.Recorded)))
+                SearchRecording.EmitTree(events, agent);
             if (agent.Problem is not null && agent.Done && !agent.Recorded)
             {
+                events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes));
                 agent.Recorded = true;
                 m.Episodes++;
                 if (agent.FinalNode >= 0) m.Answered++;
@@ -35,7 +41,12 @@ public sealed class EpisodeSystem : ISystem
             if (agent.Problem is null || agent.Done)
             {
                 var next = run.NextProblem(agent, agent.Episodes);
-                if (next is { } n) agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
+                if (next is { } n)
+                {
+                    if (agent.Problem is not null) events?.TreesCleared.Add(agent.Index);
+                    agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
+                    agent.Fresh.Add(0); // the new root, for the replay
+                }
             }
             if (!agent.Done && agent.Problem is not null) active++;
         }

@@ -24,6 +24,34 @@ public class SearchCliTests
     }
 
     [Test]
+    public void RunWritesAReproducibleReplayWithTreesAndEpisodes()
+    {
+        string a = Path.Combine(Path.GetTempPath(), $"sim-run-a-{Environment.ProcessId}.replay");
+        string b = Path.Combine(Path.GetTempPath(), $"sim-run-b-{Environment.ProcessId}.replay");
+        string jsonl = Path.Combine(Path.GetTempPath(), $"sim-run-{Environment.ProcessId}.jsonl");
+        try
+        {
+            foreach (var path in new[] { a, b })
+            {
+                var (code, _, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "15", "--seed", "3", "--out", path, "--json");
+                Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+            }
+            Assert.That(CliTests.Run("replay", "verify", a).code, Is.EqualTo(ExitCodes.Ok));
+            Assert.That(CliTests.Run("replay", "diff", a, b).code, Is.EqualTo(ExitCodes.Ok), "same seed, same replay");
+            var export = CliTests.Run("replay", "export", a, "--jsonl", jsonl);
+            Assert.That(export.code, Is.EqualTo(ExitCodes.Ok), export.stderr);
+            var first = JsonDocument.Parse(File.ReadLines(jsonl).First()).RootElement;
+            Assert.That(first.GetProperty("completion").GetString(), Does.Contain("Answer:"));
+        }
+        finally
+        {
+            File.Delete(a);
+            File.Delete(b);
+            File.Delete(jsonl);
+        }
+    }
+
+    [Test]
     public void RewardModelGuidanceChargesModelCalls()
     {
         var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "12", "--search", "bon", "--guidance", "rm", "--rm", "simulated:noise=0.1", "--json");
@@ -49,7 +77,7 @@ public class SearchCliTests
     [TestCase("run", "--guidance", "vibes")]
     [TestCase("run", "--env", "nope")]
     [TestCase("run", "--difficulty", "99")]
-    [TestCase("run", "--out", "x.replay")]
+    [TestCase("run", "--out", "/nonexistent/dir/x.replay")]
     [TestCase("run", "--guidance", "rm", "--rm", "/nonexistent/rm")]
     [TestCase("run", "--rm", "simulated:noise=-1")]
     [TestCase("run", "--policy", "transformer:/nonexistent/ckpt")]
