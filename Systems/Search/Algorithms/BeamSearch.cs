@@ -60,7 +60,10 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
                 // An external verifier that accepts an answer ends the search: nothing can beat it.
                 if (UsesVerifier && tree[node].Correct) { agent.Commit(node); return; }
             }
-            else _scored.Add((PathScore(tree, node, Config.Guidance, Config.Aggregation), node));
+            // A step an external verifier rejected (signal 0) is a dead end: it never enters the beam. When every child
+            // is rejected, the beam empties and its parents are sampled again below.
+            else if (!(UsesVerifier && NodeSignal(tree, node, Config.Guidance) <= 0))
+                _scored.Add((PathScore(tree, node, Config.Guidance, Config.Aggregation), node));
         }
         // Best first; equal scores keep creation order, so the search is deterministic.
         _scored.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Node.CompareTo(b.Node));
