@@ -28,7 +28,6 @@ public sealed class JsSandbox
     private const int MaxSourceLength = 64 * 1024;
 
     private readonly ConcurrentDictionary<string, ParsedScript> _cache = new(StringComparer.Ordinal);
-    private readonly Prepared<Script> _prelude;
 
     private sealed record ParsedScript(Prepared<Script>? Script, string? Error);
 
@@ -36,84 +35,11 @@ public sealed class JsSandbox
     public JsSandbox(SandboxLimits? limits = null)
     {
         Limits = limits ?? SandboxLimits.Default;
-        _prelude = Jint.Engine.PrepareScript(Prelude.Replace("__LIMIT__", Limits.MaxStringLength.ToString(CultureInfo.InvariantCulture)), "prelude", strict: true);
     }
 
     /// <summary>The limits of every run.</summary>
     public SandboxLimits Limits { get; }
 
-    // The guards. They run first in every fresh engine and keep the originals in a closure that user code cannot reach;
-    // the replacements are non-writable and non-configurable. Calls go through the captured Reflect.apply, so a script
-    // that replaces Function.prototype.call or apply cannot obtain an original.
-    private const string Prelude = """
-        (function (LIMIT) {
-          'use strict';
-          const apply = Reflect.apply, toStr = String, defineProperty = Object.defineProperty, isArray = Array.isArray, floor = Math.floor;
-          const fail = (what) => { throw new RangeError(what + ': result longer than ' + LIMIT + ' characters'); };
-          const define = (obj, name, fn) => defineProperty(obj, name, { value: fn, writable: false, configurable: false, enumerable: false });
-          const SP = String.prototype, AP = Array.prototype;
-          const repeat = SP.repeat, padStart = SP.padStart, padEnd = SP.padEnd, concat = SP.concat;
-          const replace = SP.replace, replaceAll = SP.replaceAll, join = AP.join, flat = AP.flat, stringify = JSON.stringify;
-          define(SP, 'repeat', function repeat_(n) {
-            const s = toStr(this), k = floor(Number(n));
-            if (k > 0 && s.length * k > LIMIT) fail('repeat');
-            return apply(repeat, s, [n]);
-          });
-          define(SP, 'padStart', function padStart_(n, f) { if (Number(n) > LIMIT) fail('padStart'); return apply(padStart, toStr(this), [n, f]); });
-          define(SP, 'padEnd', function padEnd_(n, f) { if (Number(n) > LIMIT) fail('padEnd'); return apply(padEnd, toStr(this), [n, f]); });
-          define(SP, 'concat', function concat_() {
-            const s = toStr(this), parts = [];
-            let t = s.length;
-            for (let i = 0; i < arguments.length; i++) { const p = toStr(arguments[i]); t += p.length; if (t > LIMIT) fail('concat'); parts[i] = p; }
-            return apply(concat, s, parts);
-          });
-          const guardReplace = (orig, name, all) => function (pattern, replacement) {
-            const s = toStr(this);
-            if (typeof replacement === 'function') {
-              let t = s.length;
-              const f = replacement;
-              const counted = function () { const r = toStr(apply(f, undefined, arguments)); t += r.length; if (t > LIMIT) fail(name); return r; };
-              return apply(orig, s, [pattern, counted]);
-            }
-            const r = toStr(replacement);
-            const many = all || (pattern !== null && typeof pattern === 'object');
-            const perMatch = r.length + (r.indexOf('$') >= 0 ? floor(r.length / 2 + 1) * s.length : 0);
-            if (s.length + (many ? s.length + 1 : 1) * perMatch > LIMIT) fail(name);
-            return apply(orig, s, [pattern, r]);
-          };
-          define(SP, 'replace', guardReplace(replace, 'replace', false));
-          define(SP, 'replaceAll', guardReplace(replaceAll, 'replaceAll', true));
-          define(AP, 'join', function join_(sep) {
-            const o = Object(this), n = o.length >>> 0, sp = sep === undefined ? ',' : toStr(sep);
-            if (n > 1 && (n - 1) * sp.length > LIMIT) fail('join');
-            const parts = [];
-            let t = 0;
-            for (let i = 0; i < n; i++) {
-              const x = o[i];
-              const p = x === undefined || x === null ? '' : toStr(x);
-              t += p.length + (i > 0 ? sp.length : 0);
-              if (t > LIMIT) fail('join');
-              parts[i] = p;
-            }
-            return apply(join, parts, [sp]);
-          });
-          define(AP, 'flat', function flat_(depth) {
-            const d = depth === undefined ? 1 : Number(depth);
-            return apply(flat, this, [d > 200 ? 200 : d]);
-          });
-          define(JSON, 'stringify', function stringify_(value, replacer, space) {
-            let t = 0;
-            const user = typeof replacer === 'function' ? replacer : null;
-            const counted = function (k, v) {
-              if (user !== null) v = apply(user, this, [k, v]);
-              t += (typeof v === 'string' ? v.length : 8) + toStr(k).length;
-              if (t > LIMIT) fail('JSON.stringify');
-              return v;
-            };
-            return apply(stringify, JSON, [value, isArray(replacer) ? replacer : counted, space]);
-          });
-        })(__LIMIT__);
-        """;
 
     // Globals removed from every engine (from C#, which is cheaper than a script loop): BigInt arithmetic and typed
     // arrays can allocate huge blocks in one call, and the rest are not needed by any task.
@@ -178,7 +104,7 @@ public sealed class JsSandbox
         {
             var engine = NewEngine();
             foreach (var name in Removed) engine.Global.Delete(name);
-            engine.Execute(_prelude);
+            SandboxGuards.Install(engine, Limits.MaxStringLength);
             var prepared = parsed.Script.Value;
             engine.Execute(prepared);
             var fn = engine.GetValue(function);
@@ -222,7 +148,7 @@ public sealed class JsSandbox
         try
         {
             var engine = NewEngine();
-            engine.Execute(_prelude);
+            SandboxGuards.Install(engine, Limits.MaxStringLength);
             engine.Execute(parsed.Script.Value);
             var args = new JsonParser(engine).Parse(argsJson);
             var result = engine.Call(engine.GetValue(function), JsValue.Undefined, args is JsArray arr ? ToArgs(arr) : [args]);

@@ -139,15 +139,22 @@ public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, Countd
     public override Problem Load(ProblemRecord record)
     {
         var meta = record.Metadata;
-        var numbers = Metadata.Numbers(meta, "numbers", 1, 8);
-        var target = Metadata.Number(Metadata.Required(meta, "target"), "target");
         bool rationals = Metadata.Bool(meta, "allow_rationals", Config.AllowRationals);
         bool all = Metadata.Bool(meta, "must_use_all", Config.MustUseAll);
+        // The exact oracle is exhaustive: bound the worst case (a proved-unsolvable problem) to seconds.
+        var numbers = Metadata.Numbers(meta, "numbers", 1, MaxNumbers(rationals));
+        var target = Metadata.Number(Metadata.Required(meta, "target"), "target");
         foreach (var n in numbers)
             if (n.DigitCount > 40) throw new InvalidDataException("metadata \"numbers\" holds a number too large");
         var spec = new CountdownSpec(numbers, target, rationals, all);
         return new Problem(Name, record.Id, record.Question, record.Answer, Metadata.Difficulty(meta), Metadata.Seed(meta), Parameters(spec), spec);
     }
+
+    /// <summary>
+    /// The most numbers a problem may have: 7 under the TV rules, 6 with rationals. Beyond that, proving a problem
+    /// unsolvable with the exhaustive oracle can take minutes.
+    /// </summary>
+    public static int MaxNumbers(bool allowRationals) => allowRationals ? 6 : 7;
 
     /// <inheritdoc />
     protected override CountdownState Start(CountdownSpec spec) => new((Rational[])spec.Numbers.Clone());

@@ -15,7 +15,7 @@ namespace Sim.Environments.Countdown;
 public sealed partial class CountdownSolver
 {
     private const int MemoFrom = 5;
-    private const int MemoCapacity = 1 << 20;
+    private const int MemoCapacity = 1 << 18;
 
     [ThreadStatic] private static Rational[]? t_buffer;
     [ThreadStatic] private static Dictionary<string, bool>? t_memo;

@@ -136,6 +136,19 @@ public sealed class EnvsCliTests
     }
 
     [Test]
+    public void VerifyDecodesJsonStringStepsForCode()
+    {
+        string problem = File_("p.json", Sim("envs", "sample", "code", "--seed", "4", "--difficulty", "2", "--json").Out);
+        string reference = JsonDocument.Parse(File.ReadAllText(problem)).RootElement.GetProperty("answer").GetString()!;
+        string steps = File_("s.txt", JsonSerializer.Serialize(reference) + "\n" + JsonSerializer.Serialize("function nope() {\n  while (true) {}\n}") + "\n");
+        var (code, output, err) = Sim("verify", "--problem", problem, "--steps", steps, "--json");
+        Assert.That(code, Is.EqualTo(0), err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.That(lines[0].GetProperty("kind").GetString(), Is.EqualTo("ok"));
+        Assert.That(lines[1].GetProperty("valid").GetBoolean(), Is.False);
+    }
+
+    [Test]
     public void CheckPassesForBuiltIns([Values("arith", "linear", "countdown", "game24", "code", "judge")] string name)
     {
         var (code, output, err) = Sim("envs", "check", name, "--seeds", "2", "--fuzz", "20", "--json");
