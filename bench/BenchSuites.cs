@@ -9,7 +9,9 @@ public static class BenchSuites
     public static IReadOnlyList<IBenchSuite> All { get; } =
     [
         new EcsSuite(),
+        new AgentsSuite(),
         new EnvsSuite(),
+        new SearchSuite(),
         new ReplaySuite(),
     ];
 

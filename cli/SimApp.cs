@@ -36,8 +36,12 @@ public static class SimApp
         root.Subcommands.Add(VersionCommand.Create(commands));
         root.Subcommands.Add(DemoCommand.Create(commands));
         root.Subcommands.Add(BenchCommand.Create(commands));
+        root.Subcommands.Add(DataCommand.Create(commands));
+        root.Subcommands.Add(TrainCommand.Create(commands));
         root.Subcommands.Add(EnvsCommand.Create(commands));
         root.Subcommands.Add(VerifyCommand.Create(commands));
+        root.Subcommands.Add(RunCommand.Create(commands));
+        root.Subcommands.Add(ScaleCommand.Create(commands));
         root.Subcommands.Add(ReplayCommand.Create(commands));
         root.Subcommands.Add(ViewCommand.Create(commands));
         return root;

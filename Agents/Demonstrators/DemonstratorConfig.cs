@@ -1,0 +1,17 @@
+namespace Sim.Agents.Demonstrators;
+
+/// <summary>Settings of a <see cref="Demonstrator"/>.</summary>
+/// <param name="MaxNodes">Stream-of-Search traces visit at most this many search nodes; problems that need more are
+/// skipped (no row), so that traces fit a small model's context.</param>
+/// <param name="DetourChance">Human-like traces: the chance, per step, of first trying a plausible move that turns out to
+/// be a dead end, then evaluating, correcting and proposing the alternative.</param>
+public sealed record DemonstratorConfig(int MaxNodes = 12, double DetourChance = 0.35)
+{
+    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> with the reason.</summary>
+    public DemonstratorConfig Validate()
+    {
+        if (MaxNodes < 1) throw new ArgumentException("MaxNodes must be >= 1");
+        if (!(DetourChance >= 0 && DetourChance <= 1)) throw new ArgumentException("DetourChance must be in [0, 1]");
+        return this;
+    }
+}

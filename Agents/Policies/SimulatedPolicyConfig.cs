@@ -1,0 +1,44 @@
+namespace Sim.Agents.Policies;
+
+/// <summary>
+/// The error model of a <see cref="SimulatedPolicy"/>; see its summary for the exact semantics of each field.
+/// </summary>
+/// <param name="StepErrorRate">ε: the mean chance that an on-track proposal is wrong.</param>
+/// <param name="AttemptSkill">p: when set, overrides ε per problem so that a whole attempt of L steps plus the answer
+/// succeeds with probability exactly p: ε = 1 − p^(1/(L+1)).</param>
+/// <param name="Calibration">How reported confidence relates to the true chance of being right.</param>
+/// <param name="MiscalibrationStrength">The exponent s of over- or under-confidence (s ≥ 1).</param>
+/// <param name="ConfidenceConcentration">Concentration c of the per-proposal chance q ~ Beta((1−ε)c, εc); 0 makes
+/// q ≡ 1 − ε (every proposal equally likely right, so confidence carries no information).</param>
+/// <param name="Repeat">ρ: the chance that each of the K samples after the first copies an earlier sample of the same call
+/// (1 − ρ is the diversity).</param>
+/// <param name="Reflection">r: the chance that, when the trace is off track, the next line is a correction that retracts
+/// the last step.</param>
+/// <param name="Verbosity">v: the chance that an on-track proposal is a useless thought line instead of progress.</param>
+public sealed record SimulatedPolicyConfig(
+    double StepErrorRate = 0.1,
+    double? AttemptSkill = null,
+    Calibration Calibration = Calibration.Calibrated,
+    double MiscalibrationStrength = 2.0,
+    double ConfidenceConcentration = 0.0,
+    double Repeat = 0.0,
+    double Reflection = 0.0,
+    double Verbosity = 0.0)
+{
+    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> with the reason.</summary>
+    public SimulatedPolicyConfig Validate()
+    {
+        static void Unit(double x, string name, bool openTop = false)
+        {
+            if (!(x >= 0 && (openTop ? x < 1 : x <= 1))) throw new ArgumentException($"{name} must be in [0, 1{(openTop ? ")" : "]")}");
+        }
+        Unit(StepErrorRate, nameof(StepErrorRate));
+        if (AttemptSkill is { } p) Unit(p, nameof(AttemptSkill));
+        if (!(MiscalibrationStrength >= 1)) throw new ArgumentException("MiscalibrationStrength must be >= 1");
+        if (!(ConfidenceConcentration >= 0)) throw new ArgumentException("ConfidenceConcentration must be >= 0");
+        Unit(Repeat, nameof(Repeat));
+        Unit(Reflection, nameof(Reflection));
+        Unit(Verbosity, nameof(Verbosity), openTop: true);
+        return this;
+    }
+}

@@ -1,0 +1,297 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sim.Agents.Tokenization;
+using Sim.Agents.Torch;
+using Sim.Engine;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sim.Agents.Transformer;
+
+/// <summary>
+/// A <see cref="TransformerModel"/> with its <see cref="SimTokenizer"/> and device: batched step sampling with a KV cache,
+/// teacher-forced log-probabilities, and checkpoints.
+/// <para><b>Text layout.</b> A sequence is <c>&lt;|bos|&gt;</c>, the prompt, then the steps, each followed by the step
+/// delimiter <c>"\n"</c>, and finally <c>&lt;|eos|&gt;</c>. Prompt and steps are encoded separately and concatenated, so
+/// training and sampling see identical token boundaries.</para>
+/// <para><b>Checkpoints</b> are folders: <c>config.json</c> (model shape plus free-form metadata), <c>tokenizer.json</c> and
+/// <c>model.bin</c> (TorchSharp weights). Loading one gives bit-identical logits on the same device.</para>
+/// </summary>
+public sealed class TransformerLm : IDisposable
+{
+    /// <summary>Checkpoint format version.</summary>
+    public const int CheckpointFormat = 1;
+
+    private TransformerLm(TransformerModel model, SimTokenizer tokenizer, Device device, JsonObject? metadata)
+    {
+        Model = model;
+        Tokenizer = tokenizer;
+        Device = device;
+        Metadata = metadata ?? new JsonObject();
+    }
+
+    /// <summary>A freshly initialised model; <paramref name="seed"/> fixes the initial weights.</summary>
+    public static TransformerLm Create(TransformerConfig config, SimTokenizer tokenizer, ulong seed, Device? device = null)
+    {
+        if (config.VocabSize != tokenizer.VocabSize)
+            throw new ArgumentException($"config vocabulary {config.VocabSize} != tokenizer vocabulary {tokenizer.VocabSize}");
+        var dev = device ?? TorchDevice.Default;
+        torch.random.manual_seed((long)(seed & long.MaxValue));
+        var model = new TransformerModel(config);
+        model.to(dev);
+        return new TransformerLm(model, tokenizer, dev, null);
+    }
+
+    /// <summary>The network.</summary>
+    public TransformerModel Model { get; }
+
+    /// <summary>The tokenizer.</summary>
+    public SimTokenizer Tokenizer { get; }
+
+    /// <summary>Where the weights live.</summary>
+    public Device Device { get; }
+
+    /// <summary>The shape.</summary>
+    public TransformerConfig Config => Model.Config;
+
+    /// <summary>Free-form metadata saved in the checkpoint's config (training data, steps, loss...).</summary>
+    public JsonObject Metadata { get; }
+
+    /// <summary>Token ids of <c>bos + prompt + steps</c>, each step followed by the delimiter.</summary>
+    public int[] EncodeContext(string prompt, IReadOnlyList<string> steps)
+    {
+        var ids = new List<int>(64) { Tokenizer.BosId };
+        ids.AddRange(Tokenizer.Encode(prompt));
+        foreach (var s in steps) ids.AddRange(Tokenizer.Encode(s + SimTokenizer.StepDelimiter));
+        return ids.ToArray();
+    }
+
+    /// <summary>
+    /// Draws <see cref="SamplingSettings.Samples"/> next steps for every context, in one batch with a KV cache: results are
+    /// grouped by context (K for context 0, then K for context 1...). Contexts longer than the model's context minus
+    /// <see cref="SamplingSettings.MaxStepTokens"/> keep their last tokens. Random draws come from <paramref name="rng"/>.
+    /// </summary>
+    public SampledStep[] SampleSteps(IReadOnlyList<int[]> contexts, SamplingSettings settings, ref Rng rng)
+    {
+        settings.Validate();
+        int k = settings.Samples, rows = contexts.Count * k;
+        if (rows == 0) return [];
+        int maxNew = Math.Min(settings.MaxStepTokens, Config.Context - 1);
+        int keep = Config.Context - maxNew;
+        var prompts = new int[rows][];
+        for (int i = 0; i < rows; i++)
+        {
+            var c = contexts[i / k];
+            if (c.Length == 0) throw new ArgumentException("empty context (it needs at least the bos token)");
+            prompts[i] = c.Length > keep ? c[^keep..] : c;
+        }
+        int width = prompts.Max(p => p.Length);
+        int v = Config.VocabSize;
+
+        // Left-pad the prompts so that every row's next token sits at the same cache slot.
+        var ids = new long[rows * width];
+        var pos = new long[rows * width];
+        var valid = new bool[rows * width];
+        var lengths = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int pad = width - prompts[r].Length;
+            for (int j = 0; j < prompts[r].Length; j++)
+            {
+                ids[r * width + pad + j] = prompts[r][j];
+                pos[r * width + pad + j] = j;
+                valid[r * width + pad + j] = true;
+            }
+            lengths[r] = prompts[r].Length;
+        }
+
+        var tokens = new List<int>[rows];
+        var logps = new List<float>[rows];
+        var stop = new StopReason?[rows];
+        for (int r = 0; r < rows; r++) { tokens[r] = new List<int>(); logps[r] = new List<float>(); }
+        var probs = new float[v];
+        var order = new int[v];
+
+        using var noGrad = no_grad();
+        using var cache = new KvCache(Config, rows, width + maxNew, Device);
+        float[] logprobs;
+        using (var scope = NewDisposeScope())
+        {
+            using var validT = tensor(valid, [rows, width], device: Device);
+            cache.Valid.narrow(1, 0, width).copy_(validT);
+            var logits = Model.Forward(tensor(ids, [rows, width], device: Device), tensor(pos, [rows, width], device: Device), cache);
+            logprobs = LastLogProbs(logits);
+        }
+        var stepIds = new long[rows];
+        var stepPos = new long[rows];
+        var stepValid = new bool[rows];
+        for (int t = 0; ; t++)
+        {
+            int active = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                if (stop[r] is not null) continue;
+                var row = logprobs.AsSpan(r * v, v);
+                int tok = settings.Greedy ? ArgMax(row) : Draw(row, settings, probs, order, ref rng);
+                tokens[r].Add(tok);
+                logps[r].Add(row[tok]);
+                if (tok == Tokenizer.StepDelimiterId) stop[r] = StopReason.Delimiter;
+                else if (tok == Tokenizer.EosId) stop[r] = StopReason.EndOfSequence;
+                else if (tokens[r].Count >= maxNew || lengths[r] + 1 >= Config.Context) stop[r] = StopReason.Length;
+                else active++;
+            }
+            if (active == 0) break;
+            for (int r = 0; r < rows; r++)
+            {
+                bool live = stop[r] is null;
+                stepIds[r] = live ? tokens[r][^1] : Tokenizer.PadId;
+                stepPos[r] = live ? lengths[r] : 0;
+                stepValid[r] = live;
+                if (live) lengths[r]++;
+            }
+            using var scope = NewDisposeScope();
+            using var validT = tensor(stepValid, [rows, 1], device: Device);
+            cache.Valid.narrow(1, cache.Length, 1).copy_(validT);
+            var logits = Model.Forward(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
+            logprobs = LastLogProbs(logits);
+        }
+
+        var result = new SampledStep[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var toks = tokens[r];
+            int textLen = stop[r] == StopReason.Length ? toks.Count : toks.Count - 1;
+            result[r] = new SampledStep(Tokenizer.Decode(toks.Take(textLen)), toks.ToArray(), logps[r].ToArray(), stop[r]!.Value);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Teacher-forced log-probabilities: for each sequence, the log-probability of every token after the first
+    /// <c>promptLengths[i]</c> tokens, under the model at temperature 1. Sequences are scored in one right-padded batch.
+    /// </summary>
+    public float[][] TokenLogProbs(IReadOnlyList<int[]> sequences, IReadOnlyList<int> promptLengths)
+    {
+        if (sequences.Count != promptLengths.Count) throw new ArgumentException("one prompt length per sequence");
+        int n = sequences.Count;
+        if (n == 0) return [];
+        int width = sequences.Max(s => s.Length);
+        if (width > Config.Context) throw new ArgumentException($"sequence of {width} tokens exceeds the context of {Config.Context}");
+        var ids = new long[n * width];
+        for (int i = 0; i < n; i++)
+        {
+            if (promptLengths[i] < 1 || promptLengths[i] > sequences[i].Length) throw new ArgumentException("prompt length must be in 1..sequence length");
+            for (int j = 0; j < sequences[i].Length; j++) ids[i * width + j] = sequences[i][j];
+        }
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var logits = Model.forward(tensor(ids, [n, width], device: Device));
+        var lp = nn.functional.log_softmax(logits, -1).cpu();
+        var all = lp.data<float>();
+        int v = Config.VocabSize;
+        var result = new float[n][];
+        for (int i = 0; i < n; i++)
+        {
+            var s = sequences[i];
+            result[i] = new float[s.Length - promptLengths[i]];
+            for (int j = promptLengths[i]; j < s.Length; j++)
+                result[i][j - promptLengths[i]] = all[((long)i * width + j - 1) * v + s[j]];
+        }
+        return result;
+    }
+
+    private float[] LastLogProbs(Tensor logits)
+    {
+        var last = logits.select(1, logits.shape[1] - 1);
+        return nn.functional.log_softmax(last, -1).cpu().data<float>().ToArray();
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    // Samples from softmax(logprob / T) restricted to the top-p nucleus, with our seeded stream (device-independent).
+    private static int Draw(ReadOnlySpan<float> row, SamplingSettings s, float[] probs, int[] order, ref Rng rng)
+    {
+        int v = row.Length;
+        double max = double.NegativeInfinity;
+        for (int i = 0; i < v; i++) max = Math.Max(max, row[i]);
+        double sum = 0;
+        for (int i = 0; i < v; i++) { probs[i] = (float)Math.Exp((row[i] - max) / s.Temperature); sum += probs[i]; }
+        int count = v;
+        for (int i = 0; i < v; i++) order[i] = i;
+        if (s.TopP < 1)
+        {
+            // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP.
+            var p = probs;
+            Array.Sort(order, (a, b) => p[b] != p[a] ? p[b].CompareTo(p[a]) : a.CompareTo(b));
+            double acc = 0;
+            for (count = 0; count < v;)
+            {
+                acc += probs[order[count++]] / sum;
+                if (acc >= s.TopP) break;
+            }
+            sum = 0;
+            for (int i = 0; i < count; i++) sum += probs[order[i]];
+        }
+        double u = rng.NextDouble() * sum, c = 0;
+        for (int i = 0; i < count; i++)
+        {
+            c += probs[order[i]];
+            if (u < c) return order[i];
+        }
+        return order[count - 1];
+    }
+
+    /// <summary>Saves a checkpoint folder (created if missing; its three files are replaced).</summary>
+    public void Save(string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var config = new JsonObject
+        {
+            ["format"] = CheckpointFormat,
+            ["model"] = JsonSerializer.SerializeToNode(Config),
+            ["metadata"] = Metadata.DeepClone(),
+        };
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Tokenizer.Save(Path.Combine(dir, "tokenizer.json"));
+        Model.save(Path.Combine(dir, "model.bin"));
+    }
+
+    /// <summary>Loads a checkpoint folder written by <see cref="Save"/>.</summary>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt or does not match the others.</exception>
+    public static TransformerLm Load(string dir, Device? device = null)
+    {
+        if (!Directory.Exists(dir)) throw new FileNotFoundException($"checkpoint folder '{dir}' not found");
+        string cfgPath = Path.Combine(dir, "config.json"), tokPath = Path.Combine(dir, "tokenizer.json"), binPath = Path.Combine(dir, "model.bin");
+        foreach (var p in new[] { cfgPath, tokPath, binPath })
+            if (!File.Exists(p)) throw new FileNotFoundException($"checkpoint file '{p}' not found");
+        JsonObject cfg;
+        TransformerConfig config;
+        try
+        {
+            cfg = JsonNode.Parse(File.ReadAllText(cfgPath)) as JsonObject ?? throw new InvalidDataException("config.json is not an object");
+            if ((int?)cfg["format"] != CheckpointFormat) throw new InvalidDataException($"unknown checkpoint format {cfg["format"]}");
+            config = (cfg["model"] ?? throw new InvalidDataException("config.json has no model")).Deserialize<TransformerConfig>()
+                     ?? throw new InvalidDataException("config.json model is null");
+            config.Validate();
+        }
+        catch (JsonException ex) { throw new InvalidDataException($"config.json: {ex.Message}"); }
+        catch (ArgumentException ex) { throw new InvalidDataException($"config.json: {ex.Message}"); }
+        var tokenizer = SimTokenizer.Load(tokPath);
+        if (tokenizer.VocabSize != config.VocabSize) throw new InvalidDataException("tokenizer and model disagree on the vocabulary size");
+        var dev = device ?? TorchDevice.Default;
+        var model = new TransformerModel(config);
+        try { model.load(binPath, strict: true); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InvalidDataException($"model.bin: {ex.Message}"); }
+        model.to(dev);
+        return new TransformerLm(model, tokenizer, dev, cfg["metadata"]?.DeepClone() as JsonObject);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}

@@ -1,0 +1,51 @@
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// The algorithms by command-line name, and how a scale B (an "attempt budget": B full attempts' worth of compute) maps
+/// to each one's shape, so that <c>sim scale</c> compares them at equal budget:
+/// <c>bon</c> and <c>vote</c> sample N = B trajectories; <c>beam</c> keeps b = max(1, B / w) trajectories with
+/// w = min(4, B) samples each; <c>mcts</c> (expansion width min(4, B); <c>mcts-rollout</c> takes leaf values from
+/// rollouts), <c>revise</c> and <c>hybrid</c> run until the budget is spent.
+/// </summary>
+public static class SearchAlgorithms
+{
+    /// <summary>The names <see cref="Create"/> accepts.</summary>
+    public static readonly IReadOnlyList<string> Names = ["bon", "vote", "beam", "mcts", "mcts-rollout", "revise", "hybrid"];
+
+    /// <summary>The default guidance of each algorithm (external: the environment's verifier).</summary>
+    public static Guidance DefaultGuidance(string name) => name == "vote" ? Guidance.Confidence : Guidance.Verifier;
+
+    /// <summary>Parses a guidance name: <c>confidence</c> (internal), <c>verifier</c>, <c>oracle</c>, <c>rm</c> (external).</summary>
+    public static Guidance ParseGuidance(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "confidence" or "internal" or "self" => Guidance.Confidence,
+        "verifier" or "external" => Guidance.Verifier,
+        "oracle" => Guidance.Oracle,
+        "rm" or "prm" or "orm" or "reward_model" => Guidance.RewardModel,
+        _ => throw new FormatException($"unknown guidance '{text}'; known: confidence, verifier, oracle, rm"),
+    };
+
+    /// <summary>Makes a factory of per-agent instances of algorithm <paramref name="name"/> at attempt budget <paramref name="scale"/>.</summary>
+    public static Func<SearchAlgorithm> Create(string name, int scale, Guidance? guidance = null)
+    {
+        if (scale < 1) throw new ArgumentException("the attempt budget must be >= 1");
+        var g = guidance ?? DefaultGuidance(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "bon" => () => new BestOfN(new BestOfNConfig(scale, g)),
+            "vote" => () => new Voting(guidance is null
+                ? new VotingConfig(scale)
+                : new VotingConfig(scale, VoteRule.Weighted, g)),
+            "beam" => () =>
+            {
+                int w = Math.Min(4, scale);
+                return new BeamSearch(new BeamSearchConfig(Math.Max(1, scale / w), w, g));
+            },
+            "mcts" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g)),
+            "mcts-rollout" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g, Rollouts: true)),
+            "revise" => () => new SequentialRevision(new RevisionConfig(g)),
+            "hybrid" => () => new Hybrid(new HybridConfig(0.5, new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g), new RevisionConfig(g))),
+            _ => throw new ArgumentException($"unknown search '{name}'; known: {string.Join(", ", Names)}"),
+        };
+    }
+}

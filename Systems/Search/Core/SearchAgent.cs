@@ -1,0 +1,140 @@
+using Sim.Agents.Policies;
+using Sim.Engine;
+using Sim.Environments;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// One solver working on one task: its problem, its search tree and algorithm, its budget and compute ledger, and its
+/// episode status. Held by the <see cref="AgentComponent"/> of an agent entity. The search systems touch an agent from
+/// one thread at a time; algorithms use <see cref="Request"/> in <c>search.select</c> and read
+/// <see cref="NewNodes"/> in <c>search.backup</c>.
+/// </summary>
+public sealed class SearchAgent
+{
+    internal readonly List<Expansion> Requests = new();
+    internal readonly List<int> Fresh = new();
+    internal readonly List<ProposedStep> Proposed = new();
+    internal readonly List<PolicyContext> Contexts = new();
+    internal bool Recorded;
+
+    /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
+    public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)
+    {
+        Index = index;
+        Algorithm = algorithm;
+        Budget = budget;
+        MaxDepth = maxDepth;
+    }
+
+    /// <summary>The agent's index in the run (0-based, stable).</summary>
+    public int Index { get; }
+
+    /// <summary>The search algorithm (holds the per-agent search state).</summary>
+    public SearchAlgorithm Algorithm { get; }
+
+    /// <summary>The per-episode budget.</summary>
+    public Budget Budget { get; set; }
+
+    /// <summary>Trajectories longer than this many lines end as wrong (a guard against runaway chains).</summary>
+    public int MaxDepth { get; }
+
+    /// <summary>Memoized verdicts shared with the other agents of the run, or null to call the environment every time.</summary>
+    public VerdictCache? Verdicts { get; set; }
+
+    /// <summary>The environment of the current task.</summary>
+    public IEnvironment Env { get; private set; } = null!;
+
+    /// <summary>The current task.</summary>
+    public Problem Problem { get; private set; } = null!;
+
+    /// <summary>The seed of the current episode (keys every policy draw of the episode).</summary>
+    public ulong EpisodeSeed { get; private set; }
+
+    /// <summary>How many episodes this agent has started.</summary>
+    public int Episodes { get; private set; }
+
+    /// <summary>The search tree of the current episode.</summary>
+    public SearchTree Tree { get; } = new();
+
+    /// <summary>What the current episode has spent so far.</summary>
+    public ComputeLedger Ledger;
+
+    /// <summary>True once the episode has committed an answer (or given up).</summary>
+    public bool Done { get; private set; }
+
+    /// <summary>The committed answer node, or -1 when the agent gave no answer.</summary>
+    public int FinalNode { get; private set; } = -1;
+
+    /// <summary>True when the committed answer is correct (graded by the answer verifier).</summary>
+    public bool Solved => FinalNode >= 0 && Tree[FinalNode].Correct;
+
+    /// <summary>The tick the episode started on.</summary>
+    public long StartTick { get; private set; }
+
+    /// <summary>The nodes made for this agent in the current tick (filled by the environment stage).</summary>
+    public IReadOnlyList<int> NewNodes => Fresh;
+
+    /// <summary>True while the budget allows new work.</summary>
+    public bool HasBudget => !Budget.Exhausted(Ledger);
+
+    /// <summary>
+    /// How many of <paramref name="k"/> wanted samples the budget still affords: all of them unless the budget is in
+    /// policy calls, then at most what is left (at least 1, so a search never stalls while any budget remains).
+    /// </summary>
+    public int Affordable(int k) =>
+        Budget.Unit == BudgetUnit.PolicyCalls ? (int)Math.Clamp(Math.Ceiling(Budget.Remaining(Ledger)), 1, k) : k;
+
+    /// <summary>Starts an episode on <paramref name="problem"/>.</summary>
+    public void Begin(IEnvironment env, Problem problem, ulong episodeSeed, long tick)
+    {
+        Env = env;
+        Problem = problem;
+        EpisodeSeed = episodeSeed;
+        Episodes++;
+        StartTick = tick;
+        Ledger = default;
+        Done = false;
+        FinalNode = -1;
+        Recorded = false;
+        Requests.Clear();
+        Fresh.Clear();
+        Proposed.Clear();
+        Tree.Reset(env.Start(problem));
+        Algorithm.Begin(this);
+    }
+
+    /// <summary>
+    /// Asks the policy for <paramref name="k"/> next lines after <paramref name="node"/> this tick. With
+    /// <paramref name="merge"/>, a line equal to an existing child's is not added again (the child's sample count, its
+    /// prior, grows instead): tree searches merge, independent-sample searches (best-of-N, voting) do not.
+    /// </summary>
+    public void Request(int node, int k, bool merge)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k));
+        Requests.Add(new Expansion(node, k, merge, Tree[node].Expansions++));
+    }
+
+    /// <summary>Builds the policy context of each queued request (on the agent's own thread, before the batched call).</summary>
+    internal void BuildContexts()
+    {
+        Contexts.Clear();
+        foreach (var r in Requests)
+        {
+            ulong key = StableHash.Combine(StableHash.Combine(EpisodeSeed, (ulong)r.Node), (ulong)r.Ordinal);
+            Contexts.Add(new PolicyContext(Env, Problem, Tree[r.Node].State, Tree.Lines(r.Node), key));
+        }
+    }
+
+    /// <summary>Commits <paramref name="node"/> (a complete node, or -1 for no answer) and ends the episode.</summary>
+    public void Commit(int node)
+    {
+        if (node >= 0 && !Tree[node].Complete) throw new InvalidOperationException("only a complete node can be committed");
+        FinalNode = node;
+        Done = true;
+        Requests.Clear();
+    }
+
+    /// <summary>A request for children of a node.</summary>
+    internal readonly record struct Expansion(int Node, int K, bool Merge, int Ordinal);
+}

@@ -1,0 +1,56 @@
+using Sim.Engine;
+using Sim.Systems.Recording;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// <c>episodes</c> (and <c>spawn</c>): records each ended episode in the run's <see cref="SearchMetrics"/> and gives the
+/// agent its next task from <see cref="SearchRun.NextProblem"/>; an agent with no next task stays idle. Runs on one
+/// thread, in agent order, so problem assignment is deterministic.
+/// </summary>
+public sealed class EpisodeSystem : ISystem
+{
+    private readonly bool _countExpansions;
+
+    /// <summary>Makes the system; the instance in the <c>episodes</c> stage counts the tick's new nodes.</summary>
+    public EpisodeSystem(bool countExpansions) => _countExpansions = countExpansions;
+
+    /// <inheritdoc />
+    public void Update(in TickContext tick)
+    {
+        var run = tick.World.Resources.Get<SearchRun>();
+        var m = run.Metrics;
+        // Replay events are written only when a recorder is present (sim run --out).
+        tick.World.Resources.TryGet<ReplayEvents>(out var events);
+        int active = 0;
+        foreach (var agent in run.Agents)
+        {
+            if (_countExpansions) m.Expansions += agent.Fresh.Count;
+            if (events is not null && agent.Problem is not null && (agent.Fresh.Count > 0 || (agent.Done && !agent.Recorded)))
+                SearchRecording.EmitTree(events, agent);
+            if (agent.Problem is not null && agent.Done && !agent.Recorded)
+            {
+                events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes));
+                agent.Recorded = true;
+                m.Episodes++;
+                if (agent.FinalNode >= 0) m.Answered++;
+                if (agent.Solved) m.Solved++;
+                m.Spent.Add(agent.Ledger);
+                m.Outcomes.Add((agent.Index, agent.Solved, agent.Ledger));
+            }
+            if (agent.Problem is null || agent.Done)
+            {
+                var next = run.NextProblem(agent, agent.Episodes);
+                if (next is { } n)
+                {
+                    if (agent.Problem is not null) events?.TreesCleared.Add(agent.Index);
+                    agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
+                    agent.Fresh.Add(0); // the new root, for the replay
+                }
+            }
+            if (!agent.Done && agent.Problem is not null) active++;
+        }
+        run.Active = active;
+        m.Ticks = tick.Tick;
+    }
+}

@@ -1,0 +1,51 @@
+using Sim.Agents.Policies;
+using Sim.Environments;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// The world resource the search systems share: the environment, the policy, the reward model, the problem source, the
+/// agents, and the metrics. Made by <see cref="SearchPipeline.Build"/>.
+/// </summary>
+public sealed class SearchRun
+{
+    /// <summary>Makes a run.</summary>
+    public SearchRun(IEnvironment env, IPolicy policy, INodeScorer? scorer, ulong seed, Func<SearchAgent, int, (Problem Problem, ulong Seed)?> nextProblem)
+    {
+        Env = env;
+        Policy = policy;
+        Scorer = scorer;
+        Seed = seed;
+        NextProblem = nextProblem;
+    }
+
+    /// <summary>The environment every task comes from.</summary>
+    public IEnvironment Env { get; }
+
+    /// <summary>The policy all agents share (called once per tick per distinct K, for every agent at once).</summary>
+    public IPolicy Policy { get; }
+
+    /// <summary>The reward model, or null when no algorithm uses one.</summary>
+    public INodeScorer? Scorer { get; }
+
+    /// <summary>The run's seed: the policy's call seed and the root of every episode seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>
+    /// Gives an agent its next task (given the agent and its episode number, from 0), or null when it has no more: the
+    /// agent then stays idle. Called from the spawn and episodes stages, on one thread.
+    /// </summary>
+    public Func<SearchAgent, int, (Problem Problem, ulong Seed)?> NextProblem { get; }
+
+    /// <summary>The memoized verdicts of the run's problems.</summary>
+    public VerdictCache Verdicts { get; } = new();
+
+    /// <summary>The agents, by index.</summary>
+    public List<SearchAgent> Agents { get; } = new();
+
+    /// <summary>What the run has done.</summary>
+    public SearchMetrics Metrics { get; } = new();
+
+    /// <summary>Agents still working on a task.</summary>
+    public int Active { get; internal set; }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Sim.Agents.Policies;
+using Sim.Agents.Transformer;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// Parses the <c>--policy</c> option: <c>simulated</c>, or <c>simulated:key=value,...</c> with the keys
+/// <c>skill</c> (per-attempt success p), <c>eps</c> (per-line error rate), <c>calibration</c>
+/// (<c>calibrated</c>, <c>over</c>, <c>under</c>), <c>strength</c>, <c>concentration</c>, <c>repeat</c>,
+/// <c>reflection</c>, <c>verbosity</c> (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
+/// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>).
+/// </summary>
+public static class PolicySpec
+{
+    /// <summary>The policy kinds this build can make.</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["simulated", "transformer"];
+
+    /// <summary>Makes the policy named by <paramref name="spec"/>; throws <see cref="FormatException"/> on a bad spec.</summary>
+    public static IPolicy Parse(string spec)
+    {
+        string kind = spec, args = "";
+        int colon = spec.IndexOf(':');
+        if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
+        kind = kind.Trim().ToLowerInvariant();
+        if (kind == "transformer")
+        {
+            if (!Directory.Exists(args)) throw new DirectoryNotFoundException($"--policy transformer:DIR: checkpoint directory '{args}' not found");
+            return new TransformerPolicy(TransformerLm.Load(args), new SamplingSettings());
+        }
+        if (kind != "simulated")
+            throw new FormatException($"unknown policy '{kind}'; known: {string.Join(", ", Kinds)} (e.g. simulated:skill=0.3)");
+        var config = new SimulatedPolicyConfig();
+        foreach (var part in args.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq < 0) throw new FormatException($"policy option '{part}' must be key=value");
+            string key = part[..eq].Trim().ToLowerInvariant(), value = part[(eq + 1)..].Trim();
+            config = key switch
+            {
+                "skill" or "p" => config with { AttemptSkill = Number(key, value) },
+                "eps" or "error" => config with { StepErrorRate = Number(key, value) },
+                "calibration" => config with
+                {
+                    Calibration = value.ToLowerInvariant() switch
+                    {
+                        "calibrated" => Calibration.Calibrated,
+                        "over" or "overconfident" => Calibration.OverConfident,
+                        "under" or "underconfident" => Calibration.UnderConfident,
+                        _ => throw new FormatException($"calibration must be calibrated, over or under, not '{value}'"),
+                    },
+                },
+                "strength" => config with { MiscalibrationStrength = Number(key, value) },
+                "concentration" or "conc" => config with { ConfidenceConcentration = Number(key, value) },
+                "repeat" => config with { Repeat = Number(key, value) },
+                "reflection" => config with { Reflection = Number(key, value) },
+                "verbosity" => config with { Verbosity = Number(key, value) },
+                _ => throw new FormatException($"unknown simulated-policy option '{key}'; known: skill, eps, calibration, strength, concentration, repeat, reflection, verbosity"),
+            };
+        }
+        try { return new SimulatedPolicy(config); }
+        catch (ArgumentException e) { throw new FormatException($"policy '{spec}': {e.Message}"); }
+    }
+
+    private static double Number(string key, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+            ? d : throw new FormatException($"policy option {key} needs a number, not '{value}'");
+}

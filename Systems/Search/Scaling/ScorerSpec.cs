@@ -1,0 +1,40 @@
+using System.Globalization;
+using Sim.Agents.Scoring;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// Parses the <c>--rm</c> option: <c>simulated</c> or <c>simulated:noise=σ,shrink=δ</c> (a <see cref="SimulatedRewardModel"/>),
+/// or the directory of a reward model trained with <c>sim train rm</c> (a <see cref="LearnedScorer"/>).
+/// </summary>
+public static class ScorerSpec
+{
+    /// <summary>Makes the reward model named by <paramref name="spec"/>.</summary>
+    public static INodeScorer Parse(string spec, ulong seed)
+    {
+        string kind = spec, args = "";
+        int colon = spec.IndexOf(':');
+        if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
+        if (kind.Trim().Equals("simulated", StringComparison.OrdinalIgnoreCase))
+        {
+            var rm = new SimulatedRewardModel(Seed: seed);
+            foreach (var part in args.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                int eq = part.IndexOf('=');
+                if (eq < 0 || !double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                    throw new FormatException($"reward-model option '{part}' must be key=number");
+                rm = part[..eq].Trim().ToLowerInvariant() switch
+                {
+                    "noise" when v >= 0 && v <= 10 => rm with { Noise = v },
+                    "shrink" when v >= 0 && v < 0.5 => rm with { Shrink = v },
+                    "noise" or "shrink" => throw new FormatException($"reward-model option '{part}' is out of range (noise 0..10, shrink 0..0.5)"),
+                    _ => throw new FormatException($"unknown reward-model option '{part[..eq]}'; known: noise, shrink"),
+                };
+            }
+            return rm;
+        }
+        if (!Directory.Exists(spec))
+            throw new DirectoryNotFoundException($"--rm: '{spec}' is neither 'simulated[:noise=N]' nor a reward-model directory");
+        return new LearnedScorer(RewardModel.Load(spec));
+    }
+}

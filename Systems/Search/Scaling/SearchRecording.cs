@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Sim.Engine;
+using Sim.Replay;
+using Sim.Systems.Recording;
+
+namespace Sim.Systems.Search;
+
+/// <summary>
+/// How <c>sim run --out FILE</c> records a search run: agent entities with their compute ledgers, the run's metrics,
+/// every search-tree node created or updated (via <see cref="ReplayEvents"/>, written by <see cref="EpisodeSystem"/>),
+/// the chosen path of each finished episode, and the episodes themselves (prompt, completion, reward).
+/// </summary>
+public static class SearchRecording
+{
+    /// <summary>The replay header of a search run.</summary>
+    public static ReplayHeader Header(ContinuousRunSpec spec, long ticks, string codeVersion) => new(
+        ReplayFormat.CurrentVersion, spec.Seed, codeVersion, "search",
+        JsonSerializer.Serialize(new
+        {
+            env = spec.Env.Name, difficulty = spec.Difficulty, policy = spec.Policy.Name, search = spec.Search,
+            guidance = spec.Guidance?.ToString().ToLowerInvariant(), agents = spec.Agents, budget = spec.Budget.ToString(),
+            max_depth = spec.MaxDepth, ticks,
+        }),
+        [new ComponentSchema(0, "ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"])],
+        ChunkTicks: 0);
+
+    /// <summary>Adds a <see cref="RecordSystem"/> writing to <paramref name="writer"/> to a search <paramref name="pipeline"/>.</summary>
+    public static RecordSystem AddTo(Pipeline pipeline, ReplayWriter writer)
+    {
+        var recorder = new RecordSystem(writer)
+            .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
+            .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in AgentComponent a, Span<float> v) =>
+            {
+                var l = a.Agent.Ledger;
+                v[0] = l.Tokens; v[1] = l.PolicyCalls; v[2] = l.RewardModelCalls; v[3] = l.VerifierCalls;
+            })
+            .TrackMetrics(world =>
+            {
+                var m = world.Resources.Get<SearchRun>().Metrics;
+                return
+                [
+                    new MetricRecord("episodes", m.Episodes), new MetricRecord("solved", m.Solved),
+                    new MetricRecord("solve_rate", m.SolveRate), new MetricRecord("policy_lines", m.Proposals),
+                    new MetricRecord("tree_nodes", m.Expansions),
+                ];
+            });
+        pipeline.Add(Stages.Record, recorder);
+        return recorder;
+    }
+
+    /// <summary>
+    /// Writes this tick's tree changes of <paramref name="agent"/> into <paramref name="events"/>: its new nodes and
+    /// their ancestors (whose statistics the backup changed), and, when the episode has ended, its chosen path.
+    /// </summary>
+    internal static void EmitTree(ReplayEvents events, SearchAgent agent)
+    {
+        var tree = agent.Tree;
+        var chosen = new HashSet<int>();
+        if (agent.Done && agent.FinalNode >= 0)
+            for (int n = agent.FinalNode; n >= 0; n = tree[n].Parent) chosen.Add(n);
+        var emitted = new HashSet<int>();
+        foreach (int fresh in agent.Fresh)
+        {
+            for (int n = fresh; n >= 0 && emitted.Add(n); n = tree[n].Parent)
+                events.TreeNodes.Add(Record(agent, n, n == fresh, chosen.Contains(n))); // text only when the node is new
+        }
+        foreach (int n in chosen)
+            if (emitted.Add(n)) events.TreeNodes.Add(Record(agent, n, false, true));
+    }
+
+    private static TreeNodeRecord Record(SearchAgent agent, int n, bool withText, bool chosen)
+    {
+        ref var node = ref agent.Tree[n];
+        return new TreeNodeRecord(agent.Index, n, node.Parent, withText ? (n == 0 ? agent.Problem.Question : node.Text) : null,
+            node.Visits, (float)node.Q, (float)node.Reward, chosen);
+    }
+
+    /// <summary>The finished episode of <paramref name="agent"/> as a replay record.</summary>
+    internal static EpisodeRecord Episode(SearchAgent agent, long episode)
+    {
+        string completion = agent.FinalNode >= 0 ? string.Join("\n", agent.Tree.Lines(agent.FinalNode)) : "";
+        return new EpisodeRecord(agent.Index, episode, agent.Index, agent.Problem.Question, completion,
+            agent.Solved ? 1f : 0f, agent.Solved, agent.Ledger.Tokens);
+    }
+}

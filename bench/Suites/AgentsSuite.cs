@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Sim.Agents.Policies;
+using Sim.Agents.Tokenization;
+using Sim.Agents.Torch;
+using Sim.Agents.Transformer;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Environments.Countdown;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sim.Bench.Suites;
+
+/// <summary>
+/// <c>sim bench agents</c>: the practical fp32 matmul peak of this machine through TorchSharp, training and sampling
+/// throughput of the default small transformer (about 1M parameters, batch 64 × 64 tokens), its model-FLOPs
+/// utilisation against that peak, process memory over training, and the simulated policy's proposal rate.
+/// </summary>
+public sealed class AgentsSuite : IBenchSuite
+{
+    /// <summary>Batch size of the training and sampling measurements (the targets are stated at 64 × 64).</summary>
+    public const int Batch = 64;
+
+    /// <summary>Tokens per training sequence.</summary>
+    public const int SeqLen = 64;
+
+    /// <inheritdoc />
+    public string Name => "agents";
+
+    /// <inheritdoc />
+    public string Description => "TorchSharp matmul peak, transformer train/sample throughput and MFU, RSS over training, simulated policy steps/s";
+
+    /// <inheritdoc />
+    public void Run(BenchReport report, bool quick, Action<double> progress)
+    {
+        var device = TorchDevice.Default;
+        double peak = MatmulPeak(device, quick);
+        report.Add("agents.matmul_peak_gflops", peak / 1e9, "GFLOP/s", $"fp32 matmul, {device.type}, {torch.get_num_threads()} threads");
+        progress(0.1);
+
+        var tok = SimTokenizer.CreateDefault();
+        var cfg = new TransformerConfig(tok.VocabSize);
+        using var lm = TransformerLm.Create(cfg, tok, 1, device);
+        var (tokensPerS, rss) = Train(lm, quick ? 120 : 1000, quick, progress);
+        double flopsPerToken = cfg.TrainFlopsPerToken(SeqLen);
+        report.Add("agents.transformer.parameters", cfg.Parameters, "params", $"{cfg.Layers} layers, width {cfg.Width}, {cfg.Heads} heads");
+        report.Add("agents.transformer.train_tokens_per_s", tokensPerS, "tok/s", $"batch {Batch} x {SeqLen}, AdamW");
+        report.Add("agents.transformer.train_mfu", tokensPerS * flopsPerToken / peak, "", "model FLOPs / matmul peak; target >= 0.35");
+        foreach (var (step, mb) in rss) report.Add($"agents.transformer.rss_mb.step{step}", mb, "MB", "process RSS during training; target flat");
+        progress(0.8);
+
+        report.Add("agents.transformer.sample_tokens_per_s", Sample(lm, quick), "tok/s", $"batch {Batch}, KV cache; target >= 20000");
+        progress(0.9);
+        report.Add("agents.simulated.steps_per_s", Simulated(quick), "steps/s", $"K=4, {Environment.ProcessorCount} cores; target >= 5e6 on 2 cores");
+        progress(1);
+    }
+
+    private static double MatmulPeak(Device device, bool quick)
+    {
+        int n = quick ? 1024 : 2048;
+        using var scope = NewDisposeScope();
+        var a = randn(n, n, device: device);
+        var b = randn(n, n, device: device);
+        double best = Measure.BestSeconds(() =>
+        {
+            using var s = NewDisposeScope();
+            var c = matmul(a, b);
+            if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
+            else _ = c.data<float>()[0];
+        }, quick ? 3 : 8, warmup: 2);
+        return 2.0 * n * n * n / best;
+    }
+
+    private static (double TokensPerS, List<(int Step, double Mb)> Rss) Train(TransformerLm lm, int steps, bool quick, Action<double> progress)
+    {
+        var optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-3, weight_decay: 0.01);
+        var rng = new Rng(7);
+        var ids = new long[Batch * (SeqLen + 1)];
+        int[] marks = quick ? [20, 120] : [100, 1000];
+        var rss = new List<(int, double)>();
+        int warm = Math.Min(10, steps / 4);
+        long t0 = 0;
+        lm.Model.train();
+        for (int step = 1; step <= steps; step++)
+        {
+            for (int i = 0; i < ids.Length; i++) ids[i] = 4 + rng.NextInt(lm.Config.VocabSize - 4);
+            if (step == warm + 1) t0 = Stopwatch.GetTimestamp();
+            using (var scope = NewDisposeScope())
+            {
+                var all = tensor(ids, [Batch, SeqLen + 1], device: lm.Device);
+                var x = all.narrow(1, 0, SeqLen);
+                var y = all.narrow(1, 1, SeqLen).reshape(-1);
+                optimizer.zero_grad();
+                var logits = lm.Model.forward(x);
+                var loss = nn.functional.cross_entropy(logits.view(-1, logits.shape[2]), y);
+                loss.backward();
+                optimizer.step();
+                _ = loss.item<float>();
+            }
+            if (marks.Contains(step))
+            {
+                GC.Collect();
+                rss.Add((step, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
+            }
+            if (step % 10 == 0) progress(0.1 + 0.7 * step / steps);
+        }
+        lm.Model.eval();
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return ((double)(steps - warm) * Batch * SeqLen / seconds, rss);
+    }
+
+    private static double Sample(TransformerLm lm, bool quick)
+    {
+        // Prompts of 16 tokens; every row generates exactly MaxStepTokens tokens (the delimiter and end tokens are masked
+        // out by sampling from a model whose steps never end early is not guaranteed, so count the tokens actually drawn).
+        var rng = new Rng(11);
+        var contexts = new List<int[]>();
+        for (int i = 0; i < Batch; i++)
+        {
+            var c = new int[16];
+            c[0] = lm.Tokenizer.BosId;
+            for (int j = 1; j < 16; j++) c[j] = 4 + rng.NextInt(250);
+            contexts.Add(c);
+        }
+        var settings = new SamplingSettings(Temperature: 1.0, MaxStepTokens: 48);
+        long tokens = 0;
+        double seconds = 0;
+        int rounds = quick ? 3 : 10;
+        lm.SampleSteps(contexts, settings, ref rng); // warm-up
+        for (int r = 0; r < rounds; r++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var steps = lm.SampleSteps(contexts, settings, ref rng);
+            seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            tokens += steps.Sum(s => (long)s.Tokens.Length);
+        }
+        return tokens / seconds;
+    }
+
+    private static double Simulated(bool quick)
+    {
+        var env = new CountdownEnvironment();
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.1, ConfidenceConcentration: 4, Verbosity: 0.1));
+        var problems = Enumerable.Range(0, 256).Select(i => env.Sample((ulong)i, 2)).ToArray();
+        // Contexts on track at every depth of their problem's plan.
+        var contexts = new List<PolicyContext>();
+        for (int i = 0; contexts.Count < 4096; i++)
+        {
+            var p = problems[i % problems.Length];
+            var plan = policy.PlanOf(env, p);
+            int depth = i % plan.Count;
+            var state = env.Start(p);
+            var lines = new List<string>();
+            for (int d = 0; d < depth; d++) { state = env.CheckStep(p, state, plan[d]).State; lines.Add(plan[d]); }
+            contexts.Add(new PolicyContext(env, p, state, lines, (ulong)i));
+        }
+        const int k = 4;
+        var output = new ProposedStep[contexts.Count * k];
+        int calls = quick ? 20 : 100;
+        policy.Propose(contexts, k, output, 0);
+        long t0 = Stopwatch.GetTimestamp();
+        for (int c = 0; c < calls; c++) policy.Propose(contexts, k, output, (ulong)c + 1);
+        double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return (double)calls * contexts.Count * k / seconds;
+    }
+}

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Replay;
+using Sim.Systems.Search;
+using Spectre.Console;
+
+namespace Sim.Cli.Commands;
+
+/// <summary>
+/// <c>sim run [--env countdown] [--policy simulated] [--search mcts] [--agents 256] [--ticks 200] [--budget attempts:8]
+/// [--guidance verifier] [--out run.replay]</c>: the main job. Agents solve sampled problems one after another with a
+/// search algorithm, all batched through the tick pipeline; prints a summary (solve rate with its 95% interval, compute
+/// spent, steps/s), or JSON with <c>--json</c>. With no flags it runs a sensible embedded experiment.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandFactory f)
+    {
+        var env = new Option<string>("--env") { Description = "Environment name", DefaultValueFactory = _ => "countdown" };
+        var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
+        var policy = new Option<string>("--policy") { Description = "Policy: simulated[:skill=P,eps=E,repeat=R,concentration=C,calibration=over|under,...]", DefaultValueFactory = _ => "simulated" };
+        var search = new Option<string>("--search") { Description = "Search: bon, vote, beam, mcts, mcts-rollout, revise or hybrid", DefaultValueFactory = _ => "mcts" };
+        var guidance = new Option<string?>("--guidance") { Description = "confidence (internal), verifier, oracle or rm (external); default per search" };
+        var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 256 };
+        var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 200 };
+        var budget = new Option<string>("--budget") { Description = "Per-episode budget: attempts:B, or UNIT:LIMIT with UNIT tokens, policy_calls, rm_calls, verifier_calls, wall_ms", DefaultValueFactory = _ => "attempts:8" };
+        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
+        var maxDepth = new Option<int>("--max-depth") { Description = "Longest trajectory, in lines", DefaultValueFactory = _ => 32 };
+        var output = new Option<string?>("--out") { Description = "Record the run to this replay file (agents, ledgers, search trees, episodes, metrics)" };
+        return f.Make("run", "Run agents that search for solutions, batched across agents, and print a summary", ctx =>
+        {
+            int n = ctx.Get(agents), t = ctx.Get(ticks), depth = ctx.Get(maxDepth);
+            if (n < 1 || n > 1_000_000) throw new UsageException("--agents must be in 1..1000000");
+            if (t < 1) throw new UsageException("--ticks must be >= 1");
+            if (depth < 1 || depth > 4096) throw new UsageException("--max-depth must be in 1..4096");
+            var environment = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
+            int level = ctx.Get(difficulty) ?? environment.Difficulty.Default;
+            string name = ctx.Get(search)!.Trim().ToLowerInvariant();
+            if (!SearchAlgorithms.Names.Contains(name)) throw new UsageException($"unknown search '{name}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
+            Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
+            var spec = new ContinuousRunSpec(environment, level, PolicySpec.Parse(ctx.Get(policy)!), ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
+                name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth);
+
+            using var world = World.Create(ctx.Seed);
+            var pipeline = ContinuousRun.Build(world, spec);
+            if (ctx.Profile) pipeline.EnableProfiling();
+            string? path = ctx.Get(output);
+            using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, t, VersionCommand.CodeVersion));
+            if (writer is not null) SearchRecording.AddTo(pipeline, writer);
+            var sw = Stopwatch.StartNew();
+            ctx.WithProgress($"{name} on {environment.Name}", progress => { pipeline.Run(t, progress); return 0; });
+            writer?.Dispose(); // writes the footer; the replay is complete from here on
+            sw.Stop();
+            var run = world.Resources.Get<SearchRun>();
+            var m = run.Metrics;
+            var rate = new Proportion(m.Solved, m.Episodes);
+            double secs = Math.Max(1e-9, sw.Elapsed.TotalSeconds);
+            double episodes = Math.Max(1, m.Episodes);
+            string guidanceName = run.Agents[0].Algorithm.SignalName;
+            if (ctx.Json)
+            {
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    env = environment.Name, difficulty = level, policy = ctx.Get(policy), search = name, guidance = guidanceName,
+                    agents = n, ticks = t, seed = ctx.Seed, budget = spec.Budget.ToString(),
+                    episodes = m.Episodes, solved = m.Solved, answered = m.Answered,
+                    solve_rate = rate.Rate, solve_rate_low = rate.Low, solve_rate_high = rate.High,
+                    tokens_per_episode = m.Spent.Tokens / episodes, policy_calls_per_episode = m.Spent.PolicyCalls / episodes,
+                    verifier_calls_per_episode = m.Spent.VerifierCalls / episodes, rm_calls_per_episode = m.Spent.RewardModelCalls / episodes,
+                    steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
+                    state_hash = world.StateHash().ToString("x16"), replay = path,
+                }));
+                return ExitCodes.Ok;
+            }
+            ctx.Out.WriteLine($"sim run: {name} ({guidanceName}) on {environment.Name} d{level}, policy {ctx.Get(policy)}, {n} agents, {t} ticks, budget {spec.Budget}, seed {ctx.Seed}");
+            var table = new Table().AddColumns("metric", "value");
+            table.AddRow("episodes finished", m.Episodes.ToString());
+            table.AddRow("solve rate (95% CI)", Markup.Escape(m.Episodes > 0 ? $"{rate.Rate:P1} [{rate.Low:P1}, {rate.High:P1}]" : "-"));
+            table.AddRow("tokens / episode", (m.Spent.Tokens / episodes).ToString("F1"));
+            table.AddRow("policy calls / episode", (m.Spent.PolicyCalls / episodes).ToString("F1"));
+            table.AddRow("verifier calls / episode", (m.Spent.VerifierCalls / episodes).ToString("F1"));
+            table.AddRow("rm calls / episode", (m.Spent.RewardModelCalls / episodes).ToString("F1"));
+            table.AddRow("steps/s (policy lines)", (m.Proposals / secs).ToString("N0"));
+            table.AddRow("expansions/s (tree nodes)", (m.Expansions / secs).ToString("N0"));
+            table.AddRow("ticks/s", (t / secs).ToString("F1"));
+            table.AddRow("wall time", $"{secs:F2} s");
+            ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
+            ctx.Console.Write(table);
+            if (path is not null) ctx.Out.WriteLine($"replay written to {path} ({new FileInfo(path).Length} bytes); view it with 'sim view {path}'");
+            if (ctx.Profile)
+            {
+                var prof = new Table().AddColumns("system", "total ms", "µs/tick");
+                foreach (var p in pipeline.Profiler!.Entries()) prof.AddRow(Markup.Escape(p.Path), p.TotalMs.ToString("F2"), p.MeanUsPerTick.ToString("F1"));
+                ctx.Console.Write(prof);
+            }
+            return ExitCodes.Ok;
+        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output);
+    }
+}

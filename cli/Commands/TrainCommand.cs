@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sim.Agents.Data;
+using Sim.Agents.Demonstrators;
+using Sim.Agents.Policies;
+using Sim.Agents.Scoring;
+using Sim.Agents.Tokenization;
+using Sim.Agents.Torch;
+using Sim.Agents.Training;
+using Sim.Agents.Transformer;
+using Sim.Engine;
+using Sim.Environments;
+
+namespace Sim.Cli.Commands;
+
+/// <summary>
+/// <c>sim train sft --data FILE --out CKPT</c>: supervised fine-tuning of a transformer policy on prompt/completion JSONL
+/// (e.g. from <c>sim data demos</c>), with an optional greedy solve-rate evaluation on held-out problems.
+/// <c>sim train rm --kind orm|prm|value --env countdown --out CKPT</c>: trains a reward or value model on labelled
+/// trajectories and reports its calibration (ECE, AUC) against the environment's exact step values.
+/// </summary>
+public static class TrainCommand
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create(CommandFactory f) => f.Group("train", "Train policies and reward models", Sft(f), RewardModelCommand(f));
+
+    private static Command Sft(CommandFactory f)
+    {
+        var data = new Option<string>("--data") { Description = "Training JSONL with prompt and completion fields", Required = true };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder to write", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 600 };
+        var batch = new Option<int>("--batch") { Description = "Sequences per step", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double>("--lr") { Description = "Peak learning rate", DefaultValueFactory = _ => 3e-3 };
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 4 };
+        var width = new Option<int>("--width") { Description = "Model width", DefaultValueFactory = _ => 128 };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
+        var context = new Option<int>("--context") { Description = "Context length in tokens", DefaultValueFactory = _ => 256 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var evalEnv = new Option<string?>("--eval-env") { Description = "Environment for the held-out greedy evaluation (e.g. countdown)" };
+        var evalCount = new Option<int>("--eval-count") { Description = "Held-out problems to solve greedily after training", DefaultValueFactory = _ => 200 };
+        var evalDifficulty = new Option<int?>("--eval-difficulty") { Description = "Difficulty of the held-out problems" };
+        return f.Make("sft", "Supervised fine-tuning of a transformer policy on demonstrations", ctx =>
+        {
+            var rows = JsonlDataset.Read(ctx.Get(data)!);
+            var dev = TorchDevice.Parse(ctx.Get(device));
+            var tokenizer = SimTokenizer.CreateDefault();
+            TransformerConfig cfg;
+            try { cfg = new TransformerConfig(tokenizer.VocabSize, ctx.Get(layers), ctx.Get(width), ctx.Get(heads), ctx.Get(context)).Validate(); }
+            catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+            var sft = new SftConfig(Steps: ctx.Get(steps), BatchSize: ctx.Get(batch), LearningRate: ctx.Get(lr), Seed: ctx.Seed);
+            try { sft.Validate(); } catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+            IEnvironment? env = ctx.Get(evalEnv) is { } en ? EnvironmentRegistry.Default.Get(en) : null;
+
+            using var lm = TransformerLm.Create(cfg, tokenizer, ctx.Seed, dev);
+            var trainer = new SftTrainer(lm, rows, sft);
+            var sw = Stopwatch.StartNew();
+            var losses = new List<float>();
+            ctx.WithProgress("sft", progress =>
+            {
+                trainer.Train((step, loss) =>
+                {
+                    losses.Add(loss);
+                    progress((double)step / sft.Steps);
+                    if (!ctx.Json && (step % 100 == 0 || step == sft.Steps)) ctx.Err.WriteLine($"step {step}: loss {loss:F4}");
+                });
+                return 0;
+            });
+            double seconds = sw.Elapsed.TotalSeconds;
+            double tail = losses.Count == 0 ? double.NaN : losses.Skip(Math.Max(0, losses.Count - 20)).Average();
+            lm.Metadata["data"] = Path.GetFullPath(ctx.Get(data)!);
+            lm.Metadata["rows"] = rows.Count;
+            lm.Metadata["steps"] = sft.Steps;
+            lm.Metadata["final_loss"] = tail;
+            lm.Metadata["seed"] = ctx.Seed;
+            string outDir = ctx.Get(output)!;
+            lm.Save(outDir);
+
+            double? solveShare = null;
+            int evaluated = 0;
+            if (env is not null)
+            {
+                int n = ctx.Get(evalCount);
+                if (n < 1) throw new UsageException("--eval-count must be >= 1");
+                int d = ctx.Get(evalDifficulty) ?? env.Difficulty.Default;
+                env.Difficulty.Check(d);
+                var seen = rows.Select(r => r.Prompt).ToHashSet(StringComparer.Ordinal);
+                var problems = new List<Problem>(n);
+                // Held-out problems: a seed range no `sim data demos --seed s` with s < 2^40 uses, minus any prompt in the data.
+                for (ulong i = 0; problems.Count < n && i < (ulong)n * 50; i++)
+                {
+                    var p = env.Sample((1UL << 62) + ctx.Seed * DataCommand.SeedStride + i, d);
+                    if (!seen.Contains(DemoPrompt.For(env, p))) problems.Add(p);
+                }
+                var outcomes = new GreedySolveEval().Run(lm, env, problems);
+                evaluated = outcomes.Length;
+                solveShare = outcomes.Count(o => o.Solved) / (double)Math.Max(1, outcomes.Length);
+                lm.Metadata["eval"] = new JsonObject { ["env"] = env.Name, ["difficulty"] = d, ["problems"] = evaluated, ["greedy_solve_share"] = solveShare };
+                lm.Save(outDir);
+            }
+            var summary = new
+            {
+                @out = outDir, rows = rows.Count, parameters = cfg.Parameters, steps = sft.Steps, first_loss = losses.FirstOrDefault(),
+                final_loss = tail, seconds, tokens_per_s = trainer.SeenTokens / Math.Max(1e-9, seconds),
+                device = dev.type.ToString().ToLowerInvariant(), eval_problems = evaluated, greedy_solve_share = solveShare,
+            };
+            if (ctx.Json) ctx.Out.WriteLine(JsonSerializer.Serialize(summary));
+            else
+            {
+                ctx.Out.WriteLine($"sft: {sft.Steps} steps on {rows.Count} rows, {cfg.Parameters:N0} parameters, loss {summary.first_loss:F3} -> {tail:F3}, " +
+                                  $"{summary.tokens_per_s:F0} tokens/s on {summary.device}; saved {outDir}");
+                if (solveShare is { } s) ctx.Out.WriteLine($"eval: greedy solve share {s:P1} on {evaluated} held-out {env!.Name} problems");
+            }
+            return ExitCodes.Ok;
+        }, data, output, steps, batch, lr, layers, width, heads, context, device, evalEnv, evalCount, evalDifficulty);
+    }
+
+    private static Command RewardModelCommand(CommandFactory f)
+    {
+        var kind = new Option<string>("--kind") { Description = "orm, prm or value", Required = true };
+        var envName = new Option<string>("--env") { Description = "Environment that labels the trajectories", DefaultValueFactory = _ => "countdown" };
+        var problems = new Option<int>("--problems") { Description = "Training problems", DefaultValueFactory = _ => 400 };
+        var rollouts = new Option<int>("--rollouts") { Description = "Labelled rollouts per problem", DefaultValueFactory = _ => 4 };
+        var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty" };
+        var steps = new Option<int>("--steps") { Description = "Optimizer steps", DefaultValueFactory = _ => 300 };
+        var batch = new Option<int>("--batch") { Description = "Trajectories per step", DefaultValueFactory = _ => 32 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 2e-3 };
+        var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 2 };
+        var width = new Option<int>("--width") { Description = "Model width", DefaultValueFactory = _ => 96 };
+        var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
+        var context = new Option<int>("--context") { Description = "Context length in tokens", DefaultValueFactory = _ => 128 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+        var output = new Option<string>("--out") { Description = "Checkpoint folder to write", Required = true };
+        return f.Make("rm", "Train an outcome/process reward model or value head on environment-labelled rollouts; report ECE and AUC", ctx =>
+        {
+            var k = ctx.Get(kind)!.ToLowerInvariant() switch
+            {
+                "orm" => ScorerKind.Outcome,
+                "prm" => ScorerKind.Process,
+                "value" => ScorerKind.Value,
+                var x => throw new UsageException($"unknown --kind '{x}'; use orm, prm or value"),
+            };
+            var env = EnvironmentRegistry.Default.Get(ctx.Get(envName)!);
+            if (!env.HasReferenceSolver) throw new UsageException($"'{env.Name}' has no reference solver for the rollout policy");
+            int n = ctx.Get(problems), per = ctx.Get(rollouts);
+            if (n < 1 || per < 1) throw new UsageException("--problems and --rollouts must be >= 1");
+            int d = ctx.Get(difficulty) ?? env.Difficulty.Default;
+            env.Difficulty.Check(d);
+            var dev = TorchDevice.Parse(ctx.Get(device));
+            var tokenizer = SimTokenizer.CreateDefault();
+            TransformerConfig shape;
+            RewardModelConfig cfg;
+            try
+            {
+                shape = new TransformerConfig(tokenizer.VocabSize, ctx.Get(layers), ctx.Get(width), ctx.Get(heads), ctx.Get(context)).Validate();
+                cfg = new RewardModelConfig(ctx.Get(steps), ctx.Get(batch), ctx.Get(lr), Seed: ctx.Seed).Validate();
+            }
+            catch (ArgumentException ex) { throw new UsageException(ex.Message); }
+
+            // Train and held-out problems come from disjoint seed ranges; rollouts from a simulated policy that slips 15% of the time.
+            var gen = new TrajectoryGenerator(new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.15)));
+            var train = gen.Generate(env, Enumerable.Range(0, n).Select(i => env.Sample(ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), per, ctx.Seed);
+            int held = Math.Max(50, n / 4);
+            var test = gen.Generate(env, Enumerable.Range(0, held).Select(i => env.Sample((1UL << 61) + ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), per, ctx.Seed + 1);
+
+            using var model = RewardModel.Create(k, shape, tokenizer, ctx.Seed, dev);
+            var sw = Stopwatch.StartNew();
+            var losses = ctx.WithProgress($"rm {model.Name}", progress => model.Train(train, cfg, (s, _) => progress((double)s / cfg.Steps)));
+            double seconds = sw.Elapsed.TotalSeconds;
+            model.Save(ctx.Get(output)!);
+            var (stepsReport, outcomes) = model.Evaluate(test);
+            double finalLoss = losses.Count == 0 ? double.NaN : losses.Skip(Math.Max(0, losses.Count - 20)).Where(float.IsFinite).DefaultIfEmpty(float.NaN).Average();
+            if (ctx.Json)
+            {
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new
+                {
+                    kind = model.Name, env = env.Name, difficulty = d, train_trajectories = train.Count, test_trajectories = test.Count,
+                    steps = cfg.Steps, final_loss = finalLoss, seconds,
+                    step_ece = stepsReport.Ece, step_auc = stepsReport.Auc, step_accuracy = stepsReport.Accuracy, step_count = stepsReport.Count,
+                    outcome_ece = outcomes.Ece, outcome_auc = outcomes.Auc, outcome_count = outcomes.Count,
+                }, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            }
+            else
+            {
+                ctx.Out.WriteLine($"rm {model.Name}: {cfg.Steps} steps on {train.Count} trajectories in {seconds:F0}s, final loss {finalLoss:F4}; saved {ctx.Get(output)}");
+                ctx.Out.WriteLine($"held-out steps vs exact step values: ECE {stepsReport.Ece:F4}, AUC {stepsReport.Auc:F4}, accuracy {stepsReport.Accuracy:F3} ({stepsReport.Count} steps, {stepsReport.Positives} positive)");
+                ctx.Out.WriteLine($"held-out final score vs outcome:    ECE {outcomes.Ece:F4}, AUC {outcomes.Auc:F4} ({outcomes.Count} trajectories)");
+            }
+            return ExitCodes.Ok;
+        }, kind, envName, problems, rollouts, difficulty, steps, batch, lr, layers, width, heads, context, device, output);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Sim.Cli;
+using Sim.Tests.Cli;
+
+namespace Sim.Tests.Systems.Search;
+
+public class SearchCliTests
+{
+    [Test]
+    public void RunPrintsASummaryAndIsReproducible()
+    {
+        string[] args = ["run", "--agents", "32", "--ticks", "20", "--seed", "4", "--json"];
+        var a = CliTests.Run(args);
+        var b = CliTests.Run(args);
+        Assert.That(a.code, Is.EqualTo(ExitCodes.Ok), a.stderr);
+        using var ja = JsonDocument.Parse(a.stdout);
+        using var jb = JsonDocument.Parse(b.stdout);
+        var root = ja.RootElement;
+        Assert.That(root.GetProperty("search").GetString(), Is.EqualTo("mcts"));
+        Assert.That(root.GetProperty("episodes").GetInt64(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("solve_rate").GetDouble(), Is.InRange(0.5, 1.0));
+        Assert.That(root.GetProperty("steps_per_s").GetDouble(), Is.GreaterThan(0));
+        Assert.That(root.GetProperty("state_hash").GetString(), Is.EqualTo(jb.RootElement.GetProperty("state_hash").GetString()));
+    }
+
+    [Test]
+    public void RunWritesAReproducibleReplayWithTreesAndEpisodes()
+    {
+        string a = Path.Combine(Path.GetTempPath(), $"sim-run-a-{Environment.ProcessId}.replay");
+        string b = Path.Combine(Path.GetTempPath(), $"sim-run-b-{Environment.ProcessId}.replay");
+        string jsonl = Path.Combine(Path.GetTempPath(), $"sim-run-{Environment.ProcessId}.jsonl");
+        try
+        {
+            foreach (var path in new[] { a, b })
+            {
+                var (code, _, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "15", "--seed", "3", "--out", path, "--json");
+                Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+            }
+            Assert.That(CliTests.Run("replay", "verify", a).code, Is.EqualTo(ExitCodes.Ok));
+            Assert.That(CliTests.Run("replay", "diff", a, b).code, Is.EqualTo(ExitCodes.Ok), "same seed, same replay");
+            var export = CliTests.Run("replay", "export", a, "--jsonl", jsonl);
+            Assert.That(export.code, Is.EqualTo(ExitCodes.Ok), export.stderr);
+            var first = JsonDocument.Parse(File.ReadLines(jsonl).First()).RootElement;
+            Assert.That(first.GetProperty("completion").GetString(), Does.Contain("Answer:"));
+        }
+        finally
+        {
+            File.Delete(a);
+            File.Delete(b);
+            File.Delete(jsonl);
+        }
+    }
+
+    [Test]
+    public void RewardModelGuidanceChargesModelCalls()
+    {
+        var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "12", "--search", "bon", "--guidance", "rm", "--rm", "simulated:noise=0.1", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.That(doc.RootElement.GetProperty("rm_calls_per_episode").GetDouble(), Is.GreaterThan(0));
+        Assert.That(doc.RootElement.GetProperty("verifier_calls_per_episode").GetDouble(), Is.Zero);
+    }
+
+    [Test]
+    public void RunTableShowsSolveRateComputeAndSpeed()
+    {
+        var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "10", "--search", "beam", "--guidance", "confidence");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        Assert.That(stdout, Does.Contain("solve rate").And.Contain("tokens / episode").And.Contain("steps/s"));
+    }
+
+    [TestCase("run", "--search", "dfs")]
+    [TestCase("run", "--agents", "0")]
+    [TestCase("run", "--budget", "tokens:-1")]
+    [TestCase("run", "--budget", "attempts:x")]
+    [TestCase("run", "--policy", "gpt")]
+    [TestCase("run", "--guidance", "vibes")]
+    [TestCase("run", "--env", "nope")]
+    [TestCase("run", "--difficulty", "99")]
+    [TestCase("run", "--out", "/nonexistent/dir/x.replay")]
+    [TestCase("run", "--guidance", "rm", "--rm", "/nonexistent/rm")]
+    [TestCase("run", "--rm", "simulated:noise=-1")]
+    [TestCase("run", "--policy", "transformer:/nonexistent/ckpt")]
+    [TestCase("scale", "--budget", "0")]
+    [TestCase("scale", "--search", "bon,dfs")]
+    [TestCase("scale", "--unit", "wall_ms")]
+    [TestCase("scale", "--plot", "out.txt")]
+    public void BadInputExitsWithTwo(params string[] args)
+    {
+        var (code, _, stderr) = CliTests.Run(args);
+        Assert.That(code, Is.EqualTo(ExitCodes.BadInput), stderr);
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.LessThanOrEqualTo(2));
+    }
+
+    [Test]
+    public void ScaleSweepsEveryAlgorithmAndWritesAPlot()
+    {
+        string png = Path.Combine(Path.GetTempPath(), $"sim-scale-{Environment.ProcessId}.png");
+        try
+        {
+            var (code, stdout, stderr) = CliTests.Run("scale", "--problems", "30", "--budget", "1,4", "--search", "bon,vote,beam,mcts,revise,hybrid", "--plot", png, "--json");
+            Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+            using var doc = JsonDocument.Parse(stdout);
+            var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+            Assert.That(results, Has.Count.EqualTo(12));
+            foreach (var r in results)
+            {
+                Assert.That(r.GetProperty("ci_low").GetDouble(), Is.LessThanOrEqualTo(r.GetProperty("accuracy").GetDouble()));
+                Assert.That(r.GetProperty("ci_high").GetDouble(), Is.GreaterThanOrEqualTo(r.GetProperty("accuracy").GetDouble()));
+            }
+            var bon1 = results.First(r => r.GetProperty("search").GetString() == "bon" && r.GetProperty("budget").GetInt32() == 1);
+            var bon4 = results.First(r => r.GetProperty("search").GetString() == "bon" && r.GetProperty("budget").GetInt32() == 4);
+            Assert.That(bon4.GetProperty("accuracy").GetDouble(), Is.GreaterThanOrEqualTo(bon1.GetProperty("accuracy").GetDouble()));
+            Assert.That(bon4.GetProperty("tokens").GetDouble(), Is.GreaterThan(bon1.GetProperty("tokens").GetDouble()));
+            var bytes = File.ReadAllBytes(png);
+            Assert.That(bytes.Take(8), Is.EqualTo(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }));
+            Assert.That(bytes.Length, Is.GreaterThan(10_000));
+        }
+        finally { File.Delete(png); }
+    }
+}
