@@ -5,17 +5,31 @@ public sealed partial class World
     /// <summary>Workers used by parallel queries; defaults to the machine's core count.</summary>
     public int ParallelWorkers { get; set; } = Environment.ProcessorCount;
 
-    private static List<Chunk> CollectChunks(Query query)
+    /// <summary>Rows below which a slice is not split further: smaller ones cost more in scheduling than they save.</summary>
+    public const int MinSliceRows = 16;
+
+    /// <summary>A run of rows of one chunk: the unit of parallel work.</summary>
+    private readonly record struct Slice(Chunk Chunk, int From, int To);
+
+    /// <summary>
+    /// Cuts the matched rows into slices of about equal size, a few per worker. Slicing by rows rather than by chunk
+    /// keeps both cores busy when few entities carry heavy work (1,024 search agents fit in a handful of chunks).
+    /// </summary>
+    private List<Slice> CollectSlices(Query query)
     {
-        var work = new List<Chunk>();
+        int total = query.Count();
+        int pieces = Math.Max(1, ParallelWorkers * 4);
+        int size = Math.Max(MinSliceRows, (total + pieces - 1) / pieces);
+        var work = new List<Slice>(pieces + query.MatchList.Count);
         foreach (var arch in query.MatchList)
             foreach (var chunk in arch.ChunkList)
-                if (chunk.Count > 0) work.Add(chunk);
+                for (int from = 0; from < chunk.Count; from += size)
+                    work.Add(new Slice(chunk, from, Math.Min(chunk.Count, from + size)));
         return work;
     }
 
-    /// <summary>Splits <paramref name="work"/> into contiguous ranges, one per worker; chunks are full, so ranges balance.</summary>
-    private void RunParallel(List<Chunk> work, Action<int, int> body)
+    /// <summary>Splits <paramref name="work"/> into contiguous ranges of slices, one per worker.</summary>
+    private void RunParallel(List<Slice> work, Action<int, int> body)
     {
         int workers = Math.Min(ParallelWorkers, work.Count);
         if (workers <= 1)

@@ -38,7 +38,7 @@ public sealed partial class World
             foreach (var arch in query.MatchList)
             {
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0>(chunk, k0, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0>(chunk, 0, chunk.Count, k0, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -52,7 +52,7 @@ public sealed partial class World
     public void ParallelQuery<TCallback, T0>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEach<T0>
     {
         var query = GetQuery(description.WithAll<T0>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -63,23 +63,22 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorker<TCallback, T0>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0>
+    private static void ParallelWorker<TCallback, T0>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-            RunChunk<TCallback, T0>(chunk, k0, ref callback);
+            RunChunk<TCallback, T0>(chunk, from, to, k0, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunk<TCallback, T0>(Chunk chunk, int k0, ref TCallback callback) where TCallback : struct, IForEach<T0>
+    private static void RunChunk<TCallback, T0>(Chunk chunk, int from, int to, int k0, ref TCallback callback) where TCallback : struct, IForEach<T0>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(ref Unsafe.Add(ref r0, i));
+        for (int i = from; i < to; i++) callback.Update(ref Unsafe.Add(ref r0, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 1 given component(s).</summary>
@@ -114,7 +113,7 @@ public sealed partial class World
             foreach (var arch in query.MatchList)
             {
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0>(chunk, k0, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0>(chunk, 0, chunk.Count, k0, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -128,7 +127,7 @@ public sealed partial class World
     public void ParallelEntityQuery<TCallback, T0>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
     {
         var query = GetQuery(description.WithAll<T0>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -139,23 +138,22 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorkerWithEntity<TCallback, T0>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
+    private static void ParallelWorkerWithEntity<TCallback, T0>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
-            RunChunkWithEntity<TCallback, T0>(chunk, k0, ref callback);
+            RunChunkWithEntity<TCallback, T0>(chunk, from, to, k0, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunkWithEntity<TCallback, T0>(Chunk chunk, int k0, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
+    private static void RunChunkWithEntity<TCallback, T0>(Chunk chunk, int from, int to, int k0, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i));
+        for (int i = from; i < to; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 2 given component(s).</summary>
@@ -193,7 +191,7 @@ public sealed partial class World
             {
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1>(chunk, 0, chunk.Count, k0, k1, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -207,7 +205,7 @@ public sealed partial class World
     public void ParallelQuery<TCallback, T0, T1>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEach<T0, T1>
     {
         var query = GetQuery(description.WithAll<T0, T1>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -218,25 +216,24 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorker<TCallback, T0, T1>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1>
+    private static void ParallelWorker<TCallback, T0, T1>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-            RunChunk<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+            RunChunk<TCallback, T0, T1>(chunk, from, to, k0, k1, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunk<TCallback, T0, T1>(Chunk chunk, int k0, int k1, ref TCallback callback) where TCallback : struct, IForEach<T0, T1>
+    private static void RunChunk<TCallback, T0, T1>(Chunk chunk, int from, int to, int k0, int k1, ref TCallback callback) where TCallback : struct, IForEach<T0, T1>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+        for (int i = from; i < to; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 2 given component(s).</summary>
@@ -274,7 +271,7 @@ public sealed partial class World
             {
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1>(chunk, 0, chunk.Count, k0, k1, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -288,7 +285,7 @@ public sealed partial class World
     public void ParallelEntityQuery<TCallback, T0, T1>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
     {
         var query = GetQuery(description.WithAll<T0, T1>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -299,25 +296,24 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorkerWithEntity<TCallback, T0, T1>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
-            RunChunkWithEntity<TCallback, T0, T1>(chunk, k0, k1, ref callback);
+            RunChunkWithEntity<TCallback, T0, T1>(chunk, from, to, k0, k1, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunkWithEntity<TCallback, T0, T1>(Chunk chunk, int k0, int k1, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
+    private static void RunChunkWithEntity<TCallback, T0, T1>(Chunk chunk, int from, int to, int k0, int k1, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
+        for (int i = from; i < to; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 3 given component(s).</summary>
@@ -358,7 +354,7 @@ public sealed partial class World
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
                 int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1, T2>(chunk, 0, chunk.Count, k0, k1, k2, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -372,7 +368,7 @@ public sealed partial class World
     public void ParallelQuery<TCallback, T0, T1, T2>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -383,27 +379,26 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorker<TCallback, T0, T1, T2>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
+    private static void ParallelWorker<TCallback, T0, T1, T2>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
             int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-            RunChunk<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+            RunChunk<TCallback, T0, T1, T2>(chunk, from, to, k0, k1, k2, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunk<TCallback, T0, T1, T2>(Chunk chunk, int k0, int k1, int k2, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
+    private static void RunChunk<TCallback, T0, T1, T2>(Chunk chunk, int from, int to, int k0, int k1, int k2, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
         ref T2 r2 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T2>(k2));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+        for (int i = from; i < to; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 3 given component(s).</summary>
@@ -444,7 +439,7 @@ public sealed partial class World
                 int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
                 int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, 0, chunk.Count, k0, k1, k2, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -458,7 +453,7 @@ public sealed partial class World
     public void ParallelEntityQuery<TCallback, T0, T1, T2>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -469,27 +464,26 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
             int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
-            RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, k0, k1, k2, ref callback);
+            RunChunkWithEntity<TCallback, T0, T1, T2>(chunk, from, to, k0, k1, k2, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunkWithEntity<TCallback, T0, T1, T2>(Chunk chunk, int k0, int k1, int k2, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
+    private static void RunChunkWithEntity<TCallback, T0, T1, T2>(Chunk chunk, int from, int to, int k0, int k1, int k2, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
         ref T2 r2 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T2>(k2));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
+        for (int i = from; i < to; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 4 given component(s).</summary>
@@ -533,7 +527,7 @@ public sealed partial class World
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
                 int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
                 int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunk<TCallback, T0, T1, T2, T3>(chunk, 0, chunk.Count, k0, k1, k2, k3, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -547,7 +541,7 @@ public sealed partial class World
     public void ParallelQuery<TCallback, T0, T1, T2, T3>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2, T3>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -558,29 +552,28 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorker<TCallback, T0, T1, T2, T3>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
+    private static void ParallelWorker<TCallback, T0, T1, T2, T3>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
             int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
             int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-            RunChunk<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+            RunChunk<TCallback, T0, T1, T2, T3>(chunk, from, to, k0, k1, k2, k3, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunk<TCallback, T0, T1, T2, T3>(Chunk chunk, int k0, int k1, int k2, int k3, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
+    private static void RunChunk<TCallback, T0, T1, T2, T3>(Chunk chunk, int from, int to, int k0, int k1, int k2, int k3, ref TCallback callback) where TCallback : struct, IForEach<T0, T1, T2, T3>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
         ref T2 r2 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T2>(k2));
         ref T3 r3 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T3>(k3));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+        for (int i = from; i < to; i++) callback.Update(ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
     }
 
     /// <summary>Calls <paramref name="action"/> for every entity matching <paramref name="description"/> that has 4 given component(s).</summary>
@@ -624,7 +617,7 @@ public sealed partial class World
                 int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
                 int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
                 int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, 0, chunk.Count, k0, k1, k2, k3, ref callback);
             }
         }
         finally { ExitQuery(); }
@@ -638,7 +631,7 @@ public sealed partial class World
     public void ParallelEntityQuery<TCallback, T0, T1, T2, T3>(in QueryDescription description, in TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
     {
         var query = GetQuery(description.WithAll<T0, T1, T2, T3>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {
@@ -649,29 +642,28 @@ public sealed partial class World
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2, T3>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
+    private static void ParallelWorkerWithEntity<TCallback, T0, T1, T2, T3>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
     {
         for (int w = start; w < end; w++)
         {
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
             int k0 = arch.ColumnOf(ComponentType<T0>.Id_);
             int k1 = arch.ColumnOf(ComponentType<T1>.Id_);
             int k2 = arch.ColumnOf(ComponentType<T2>.Id_);
             int k3 = arch.ColumnOf(ComponentType<T3>.Id_);
-            RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, k0, k1, k2, k3, ref callback);
+            RunChunkWithEntity<TCallback, T0, T1, T2, T3>(chunk, from, to, k0, k1, k2, k3, ref callback);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunkWithEntity<TCallback, T0, T1, T2, T3>(Chunk chunk, int k0, int k1, int k2, int k3, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
+    private static void RunChunkWithEntity<TCallback, T0, T1, T2, T3>(Chunk chunk, int from, int to, int k0, int k1, int k2, int k3, ref TCallback callback) where TCallback : struct, IForEachWithEntity<T0, T1, T2, T3>
     {
         ref T0 r0 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T0>(k0));
         ref T1 r1 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T1>(k1));
         ref T2 r2 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T2>(k2));
         ref T3 r3 = ref MemoryMarshal.GetArrayDataReference(chunk.GetArray<T3>(k3));
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
+        for (int i = from; i < to; i++) callback.Update(chunk.Entities[i], ref Unsafe.Add(ref r0, i), ref Unsafe.Add(ref r1, i), ref Unsafe.Add(ref r2, i), ref Unsafe.Add(ref r3, i));
     }
 
 }

@@ -144,7 +144,7 @@ for n in range(1, 5):
             foreach (var arch in query.MatchList)
             {{
 {ind(cols, 16)}
-                foreach (var chunk in arch.ChunkList) RunChunk{sfx}<TCallback, {T}>(chunk, {kargs}, ref callback);
+                foreach (var chunk in arch.ChunkList) RunChunk{sfx}<TCallback, {T}>(chunk, 0, chunk.Count, {kargs}, ref callback);
             }}
         }}
         finally {{ ExitQuery(); }}
@@ -158,7 +158,7 @@ for n in range(1, 5):
     public void Parallel{"Entity" if withE else ""}Query<TCallback, {T}>(in QueryDescription description, in TCallback callback) where TCallback : struct, {iname}<{T}>
     {{
         var query = GetQuery(description.WithAll<{T}>());
-        var work = CollectChunks(query);
+        var work = CollectSlices(query);
         EnterQuery();
         try
         {{
@@ -169,23 +169,22 @@ for n in range(1, 5):
     }}
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ParallelWorker{sfx}<TCallback, {T}>(List<Chunk> work, int start, int end, TCallback callback) where TCallback : struct, {iname}<{T}>
+    private static void ParallelWorker{sfx}<TCallback, {T}>(List<Slice> work, int start, int end, TCallback callback) where TCallback : struct, {iname}<{T}>
     {{
         for (int w = start; w < end; w++)
         {{
-            var chunk = work[w];
+            var (chunk, from, to) = work[w];
             var arch = chunk.Archetype;
 {ind(cols, 12)}
-            RunChunk{sfx}<TCallback, {T}>(chunk, {kargs}, ref callback);
+            RunChunk{sfx}<TCallback, {T}>(chunk, from, to, {kargs}, ref callback);
         }}
     }}
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunChunk{sfx}<TCallback, {T}>(Chunk chunk, {kparams}, ref TCallback callback) where TCallback : struct, {iname}<{T}>
+    private static void RunChunk{sfx}<TCallback, {T}>(Chunk chunk, int from, int to, {kparams}, ref TCallback callback) where TCallback : struct, {iname}<{T}>
     {{
 {ind(refs_decl, 8)}
-        int count = chunk.Count;
-        for (int i = 0; i < count; i++) callback.Update({eargs}{args});
+        for (int i = from; i < to; i++) callback.Update({eargs}{args});
     }}
 
 """)

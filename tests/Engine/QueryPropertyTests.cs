@@ -192,4 +192,25 @@ public class QueryPropertyTests
         world.Query(new QueryDescription(), (ref A a) => sum += a.Value);
         Assert.That(sum, Is.EqualTo(3L * handles.Length));
     }
+
+    [TestCase(1)]
+    [TestCase(17)]
+    [TestCase(64)]
+    [TestCase(65)]
+    [TestCase(1000)]
+    [TestCase(5000)]
+    public void ParallelQuerySlicesCoverEveryRowOnceAtAnySize(int count)
+    {
+        using var world = World.Create();
+        var handles = new Entity[count];
+        world.Create(handles.AsSpan(), new A { Value = 0 });
+        world.Create(new A { Value = 0 }, new B()); // a second archetype
+        world.ParallelWorkers = 3;
+        world.ParallelQuery<IncrementA, A>(new QueryDescription(), new IncrementA());
+        Assert.That(handles.All(h => world.Get<A>(h).Value == 1), Is.True);
+        Assert.That(world.CountEntities(new QueryDescription().WithAll<A>()), Is.EqualTo(count + 1));
+        long sum = 0;
+        world.Query(new QueryDescription(), (ref A a) => sum += a.Value);
+        Assert.That(sum, Is.EqualTo(count + 1));
+    }
 }
