@@ -17,6 +17,9 @@ public sealed class SearchAgent
     internal readonly List<ProposedStep> Proposed = new();
     internal readonly List<PolicyContext> Contexts = new();
     internal bool Recorded;
+    // The replay must clear this agent's tree next tick: a reader applies a tick's clears before its node records,
+    // so clearing in the tick that also carries the finished tree's chosen path would mix the two trees.
+    internal bool ClearPending;
 
     /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
     public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)

@@ -26,6 +26,13 @@ public sealed class EpisodeSystem : ISystem
         foreach (var agent in run.Agents)
         {
             if (_countExpansions) m.Expansions += agent.Fresh.Count;
+            if (agent.ClearPending)
+            {
+                // The episode that began last tick: drop the old tree, then send the new root with its text.
+                events?.TreesCleared.Add(agent.Index);
+                if (!agent.Fresh.Contains(0)) agent.Fresh.Add(0);
+                agent.ClearPending = false;
+            }
             if (events is not null && agent.Problem is not null && (agent.Fresh.Count > 0 || (agent.Done && !agent.Recorded)))
                 SearchRecording.EmitTree(events, agent);
             if (agent.Problem is not null && agent.Done && !agent.Recorded)
@@ -43,9 +50,8 @@ public sealed class EpisodeSystem : ISystem
                 var next = run.NextProblem(agent, agent.Episodes);
                 if (next is { } n)
                 {
-                    if (agent.Problem is not null) events?.TreesCleared.Add(agent.Index);
                     agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
-                    agent.Fresh.Add(0); // the new root, for the replay
+                    agent.ClearPending = true; // the replay clears and sends the new root next tick
                 }
             }
             if (!agent.Done && agent.Problem is not null) active++;

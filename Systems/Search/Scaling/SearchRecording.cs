@@ -59,10 +59,13 @@ public static class SearchRecording
         if (agent.Done && agent.FinalNode >= 0)
             for (int n = agent.FinalNode; n >= 0; n = tree[n].Parent) chosen.Add(n);
         var emitted = new HashSet<int>();
-        foreach (int fresh in agent.Fresh)
+        // Text goes with every node created this tick, even when it is reached first as the ancestor of another new
+        // node (a node and its child can both be new in one tick); older nodes send statistics only.
+        var fresh = new HashSet<int>(agent.Fresh);
+        foreach (int leaf in agent.Fresh)
         {
-            for (int n = fresh; n >= 0 && emitted.Add(n); n = tree[n].Parent)
-                events.TreeNodes.Add(Record(agent, n, n == fresh, chosen.Contains(n))); // text only when the node is new
+            for (int n = leaf; n >= 0 && emitted.Add(n); n = tree[n].Parent)
+                events.TreeNodes.Add(Record(agent, n, fresh.Contains(n), chosen.Contains(n)));
         }
         foreach (int n in chosen)
             if (emitted.Add(n)) events.TreeNodes.Add(Record(agent, n, false, true));

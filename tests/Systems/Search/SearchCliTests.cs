@@ -52,6 +52,41 @@ public class SearchCliTests
     }
 
     [Test]
+    public void RecordedTreesAreWholeAtEveryTick()
+    {
+        // Regression: an episode's end and the next one's start fell in one tick, and the reader applies a tick's
+        // clears before its nodes, so finished trees leaked into new ones and lost their step text.
+        string path = Path.Combine(Path.GetTempPath(), $"sim-trees-{Environment.ProcessId}.replay");
+        try
+        {
+            var (code, _, stderr) = CliTests.Run("run", "--agents", "8", "--ticks", "40", "--policy", "simulated:skill=0.2", "--out", path);
+            Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+            using var reader = Sim.Replay.ReplayReader.Open(path);
+            var state = new Sim.Replay.ReplayState(reader.Header);
+            int checkedNodes = 0;
+            foreach (var tick in reader.Ticks())
+            {
+                state.Apply(tick);
+                foreach (var (agent, tree) in state.Trees)
+                {
+                    Assert.That(tree.Values.Count(n => n.Parent < 0), Is.EqualTo(1), $"agent {agent} at tick {tick.Tick}: one root");
+                    foreach (var node in tree.Values)
+                    {
+                        Assert.That(node.Step, Is.Not.Empty, $"agent {agent} node {node.Id} at tick {tick.Tick} has no text");
+                        Assert.That(node.Parent < 0 || tree.ContainsKey(node.Parent), Is.True, "every parent is in the same tree");
+                        checkedNodes++;
+                    }
+                }
+            }
+            Assert.That(checkedNodes, Is.GreaterThan(100));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
     public void RewardModelGuidanceChargesModelCalls()
     {
         var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "12", "--search", "bon", "--guidance", "rm", "--rm", "simulated:noise=0.1", "--json");
