@@ -15,13 +15,7 @@ public class AgentCommandsTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = SimApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => Cli.CliTests.Run(args);
 
     [Test]
     public void DemosWriteTrlRowsDeterministically()

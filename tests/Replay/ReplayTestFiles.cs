@@ -47,11 +47,5 @@ internal static class ReplayTestFiles
     }
 
     /// <summary>Runs <c>sim</c> in-process; returns the exit code, stdout and stderr.</summary>
-    public static (int Code, string Out, string Err) RunSim(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = global::Sim.Cli.SimApp.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
+    public static (int Code, string Out, string Err) RunSim(params string[] args) => global::Sim.Tests.Cli.CliTests.Run(args);
 }
