@@ -28,6 +28,49 @@ internal sealed class ChunkContext
         return encoded;
     }
 
+    /// <summary>
+    /// Writes the XOR-delta form of <paramref name="block"/>'s values straight into <paramref name="dst"/>, byte-planar
+    /// (the same bytes as shuffling <see cref="Encode"/>'s result, without the intermediate copy); remembers the block.
+    /// <paramref name="dst"/> must hold the values' bytes; the values must be at least 8 bytes.
+    /// </summary>
+    public void EncodePlanar(ComponentBlock block, Span<byte> dst)
+    {
+        var values = block.Values;
+        ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(values.AsSpan());
+        int n = bits.Length;
+        int matchRows = 0, stride = 0;
+        ReadOnlySpan<uint> prevBits = default;
+        int[]? prevEntities = null;
+        if (_last.TryGetValue(block.Component, out var prev) && block.Entities.Length > 0)
+        {
+            stride = values.Length / block.Entities.Length;
+            if (prev.Entities.Length != 0 && prev.Values.Length / prev.Entities.Length == stride)
+            {
+                matchRows = Math.Min(block.Entities.Length, prev.Entities.Length);
+                prevBits = MemoryMarshal.Cast<float, uint>(prev.Values.AsSpan());
+                prevEntities = prev.Entities;
+            }
+        }
+        _last[block.Component] = (block.Entities, values);
+        var d0 = dst[..n]; var d1 = dst.Slice(n, n); var d2 = dst.Slice(2 * n, n); var d3 = dst.Slice(3 * n, n);
+        var ents = block.Entities;
+        int k = 0;
+        for (int row = 0; row < matchRows; row++)
+        {
+            bool same = ents[row] == prevEntities![row];
+            for (int end = k + stride; k < end; k++)
+            {
+                uint x = same ? bits[k] ^ prevBits[k] : bits[k];
+                d0[k] = (byte)x; d1[k] = (byte)(x >> 8); d2[k] = (byte)(x >> 16); d3[k] = (byte)(x >> 24);
+            }
+        }
+        for (; k < n; k++)
+        {
+            uint x = bits[k];
+            d0[k] = (byte)x; d1[k] = (byte)(x >> 8); d2[k] = (byte)(x >> 16); d3[k] = (byte)(x >> 24);
+        }
+    }
+
     /// <summary>Turns decoded XOR-delta values back into plain values in place.</summary>
     public void Decode(int component, int[] entities, float[] values)
     {

@@ -107,7 +107,18 @@ internal static class RecordCodec
             WriteInts(ref w, b.Entities, version);
             if (version >= 2)
             {
-                WriteColumn(ref w, MemoryMarshal.AsBytes(ctx is null ? b.Values : ctx.Encode(b)), version); // bin: float32, XOR-delta, byte-planar
+                // bin: float32, XOR-delta, byte-planar; the delta is computed while shuffling, with no copy.
+                if (ctx is not null && b.Values.Length >= 2 && b.Entities.Length > 0)
+                {
+                    int len = b.Values.Length * 4;
+                    w.WriteBinHeader(len);
+                    ctx.EncodePlanar(b, w.GetSpan(len)[..len]);
+                    w.Advance(len);
+                }
+                else
+                {
+                    WriteColumn(ref w, MemoryMarshal.AsBytes(ctx is null ? b.Values : ctx.Encode(b)), version);
+                }
             }
             else
             {

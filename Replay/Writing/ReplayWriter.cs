@@ -210,7 +210,7 @@ public sealed class ReplayWriter : IDisposable
         _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
         _chunkMetrics.Add(_latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray());
         _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
-        _body.Clear();
+        _body.ResetWrittenCount(); // no need to zero the buffer: every byte is written before it is read
         _pendingTicks = 0;
         _context = new ChunkContext();
     }

@@ -30,8 +30,9 @@ public sealed partial class RecordSystem
             var query = world.GetQuery(_query);
             // Output arrays sized for the worst case (every entity changed), trimmed at the end: no per-value list adds.
             int capacity = query.Count();
-            var entities = new int[capacity];
-            var values = new float[capacity * stride];
+            // Uninitialized: every entity row below n is written, and each value slot is cleared before extraction.
+            var entities = GC.AllocateUninitializedArray<int>(capacity);
+            var values = GC.AllocateUninitializedArray<float>(capacity * stride);
             int n = 0;
             foreach (var arch in query.Archetypes)
             foreach (var chunk in arch.Chunks)
@@ -48,6 +49,7 @@ public sealed partial class RecordSystem
                         Array.Resize(ref _last, _hasStamp.Length * stride);
                     }
                     var slot = values.AsSpan(n * stride, stride);
+                    slot.Clear();
                     extract(in comps[i], slot);
                     var last = _last.AsSpan(id * stride, stride);
                     bool had = _hasStamp[id] == stamp - 1;

@@ -28,8 +28,14 @@ public sealed partial class RecordSystem : ISystem
     private string?[] _label = new string?[1024];
     private List<int> _liveIds = new(), _liveNow = new();
     private int _stamp;
-    private readonly SortedDictionary<(int Agent, long Node), TreeNodeRecord> _trees = new();
+    // The tree mirror, per agent: clearing a tree is one lookup, not a scan of every agent's nodes. Keyframes sort it.
+    private readonly Dictionary<int, Dictionary<long, TreeNodeRecord>> _trees = new();
+    private readonly Stack<Dictionary<long, TreeNodeRecord>> _spareTrees = new();
+    private readonly List<int> _agentOrder = new();
+    private readonly List<TreeNodeRecord> _treeScratch = new();
+    private static readonly Comparison<TreeNodeRecord> ByNode = (a, b) => a.Node.CompareTo(b.Node);
     private readonly SortedDictionary<string, double> _metrics = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, double> _tickMetrics = new(StringComparer.Ordinal);
 
     /// <summary>Creates a recorder writing to <paramref name="writer"/>. The writer's header must declare every tracked component.</summary>
     public RecordSystem(ReplayWriter writer) => _writer = writer;
@@ -85,17 +91,32 @@ public sealed partial class RecordSystem : ISystem
         rec.Rewards.AddRange(events.Rewards);
         foreach (int agent in events.TreesCleared)
         {
-            foreach (var key in _trees.Keys.Where(k => k.Agent == agent).ToList()) _trees.Remove(key);
+            if (_trees.Remove(agent, out var cleared)) { cleared.Clear(); _spareTrees.Push(cleared); }
         }
         foreach (var n in events.TreeNodes)
         {
+            if (!_trees.TryGetValue(n.Agent, out var nodes))
+            {
+                nodes = _spareTrees.Count > 0 ? _spareTrees.Pop() : new Dictionary<long, TreeNodeRecord>();
+                _trees[n.Agent] = nodes;
+            }
             // The mirror keeps the step text from the node's first appearance, since later upserts may omit it.
-            var full = n.Step is null && _trees.TryGetValue((n.Agent, n.Node), out var old) ? n with { Step = old.Step } : n;
-            _trees[(n.Agent, n.Node)] = full;
+            var full = n.Step is null && nodes.TryGetValue(n.Node, out var old) ? n with { Step = old.Step } : n;
+            nodes[n.Node] = full;
         }
         if (rec.Keyframe)
         {
-            rec.TreeNodes.AddRange(_trees.Values);
+            // Every node, ordered by (agent, node).
+            _agentOrder.Clear();
+            _agentOrder.AddRange(_trees.Keys);
+            _agentOrder.Sort();
+            foreach (int agent in _agentOrder)
+            {
+                _treeScratch.Clear();
+                _treeScratch.AddRange(_trees[agent].Values);
+                _treeScratch.Sort(ByNode);
+                rec.TreeNodes.AddRange(_treeScratch);
+            }
         }
         else
         {
@@ -104,7 +125,8 @@ public sealed partial class RecordSystem : ISystem
         }
         rec.Episodes.AddRange(events.Episodes);
 
-        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        var metrics = _tickMetrics;
+        metrics.Clear();
         foreach (var m in events.Metrics) metrics[m.Name] = m.Value;
         foreach (var source in _metricSources) foreach (var m in source(world)) metrics[m.Name] = m.Value;
         foreach (var (name, value) in metrics) _metrics[name] = value;

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Sim.Engine;
+using Sim.Environments;
 using Sim.Replay;
 using Sim.Systems.Demo;
+using Sim.Systems.Search;
 
 namespace Sim.Bench.Suites;
 
@@ -69,6 +71,17 @@ public sealed class ReplaySuite : IBenchSuite
         int overheadTicks = quick ? 600 : 2400;
         double without = Measure.BestSeconds(() => RunDemo(config, overheadTicks, null), quick ? 2 : 3);
         double with = Measure.BestSeconds(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay")), quick ? 2 : 3);
+        progress(0.55);
+
+        // 4b. The same on the real search pipeline that `sim run` uses (ContinuousRun.Build + SearchRecording.AddTo),
+        //     with its default experiment: 256 agents, MCTS on countdown; without and with recording, alternated.
+        int searchTicks = quick ? 100 : 200;
+        double sWithout = double.MaxValue, sWith = double.MaxValue;
+        for (int i = 0; i < (quick ? 2 : 3); i++)
+        {
+            sWithout = Math.Min(sWithout, Measure.BestSeconds(() => RunSearch(searchTicks, null), 1, warmup: i == 0 ? 1 : 0));
+            sWith = Math.Min(sWith, Measure.BestSeconds(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay")), 1, warmup: i == 0 ? 1 : 0));
+        }
         progress(0.6);
 
         // 5. Seek: a large replay made of the demo records repeated, then random ticks through a fresh reader.
@@ -119,6 +132,7 @@ public sealed class ReplaySuite : IBenchSuite
         report.Add("replay.search.write_mb_per_s", sBytes / 1e6 / sWriteS, "MB/s", "synthetic search workload");
         report.Add("replay.search.read_mb_per_s", sBytes / 1e6 / sReadS, "MB/s", "synthetic search workload");
         report.Add("replay.record_overhead", with / without, "x", $"demo tick time with/without recording, {overheadTicks} ticks; target <= 1.05");
+        report.Add("replay.search.record_overhead", sWith / sWithout, "x", $"sim run (mcts, countdown, 256 agents) tick time with/without recording, {searchTicks} ticks; target <= 1.05");
         report.Add("replay.seek_ms", seeks[seeks.Count / 2], "ms", $"median random seek in a {bigBytes / 1e9:F2} GB replay; target <= 20");
         report.Add("replay.seek_max_ms", seeks[^1], "ms", "slowest of the random seeks");
         report.Add("replay.open_and_seek_ms", openSeek, "ms", "open the large replay cold and seek to its middle");
@@ -132,6 +146,20 @@ public sealed class ReplaySuite : IBenchSuite
         var pipeline = DemoSystems.Build(world, config);
         using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"));
         if (writer is not null) DemoRecording.AddTo(pipeline, writer);
+        pipeline.Run(ticks);
+    }
+
+    /// <summary>The default <c>sim run</c> experiment, recorded to <paramref name="path"/> when it is not null.</summary>
+    private static void RunSearch(int ticks, string? path)
+    {
+        const ulong seed = 1;
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated"), ScorerSpec.Parse("simulated", seed),
+            "mcts", null, 256, RunBudget.Parse("attempts:8"), seed);
+        using var world = World.Create(seed);
+        var pipeline = ContinuousRun.Build(world, spec);
+        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"));
+        if (writer is not null) SearchRecording.AddTo(pipeline, writer);
         pipeline.Run(ticks);
     }
 

@@ -54,21 +54,54 @@ public static class SearchRecording
     /// </summary>
     internal static void EmitTree(ReplayEvents events, SearchAgent agent)
     {
+        // Called every tick for every agent with changes, on one thread (EpisodeSystem): the sets are stamp-marked
+        // arrays reused across calls instead of three HashSets per call.
         var tree = agent.Tree;
-        var chosen = new HashSet<int>();
+        var s = _scratch ??= new Scratch();
+        int stamp = s.Next(tree.Count);
+        var path = s.Path;
+        path.Clear();
         if (agent.Done && agent.FinalNode >= 0)
-            for (int n = agent.FinalNode; n >= 0; n = tree[n].Parent) chosen.Add(n);
-        var emitted = new HashSet<int>();
+            for (int n = agent.FinalNode; n >= 0; n = tree[n].Parent) { s.Chosen[n] = stamp; path.Add(n); }
         // Text goes with every node created this tick, even when it is reached first as the ancestor of another new
         // node (a node and its child can both be new in one tick); older nodes send statistics only.
-        var fresh = new HashSet<int>(agent.Fresh);
+        foreach (int leaf in agent.Fresh) s.Fresh[leaf] = stamp;
         foreach (int leaf in agent.Fresh)
         {
-            for (int n = leaf; n >= 0 && emitted.Add(n); n = tree[n].Parent)
-                events.TreeNodes.Add(Record(agent, n, fresh.Contains(n), chosen.Contains(n)));
+            for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
+            {
+                s.Emitted[n] = stamp;
+                events.TreeNodes.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
+            }
         }
-        foreach (int n in chosen)
-            if (emitted.Add(n)) events.TreeNodes.Add(Record(agent, n, false, true));
+        foreach (int n in path)
+            if (s.Emitted[n] != stamp) { s.Emitted[n] = stamp; events.TreeNodes.Add(Record(agent, n, false, true)); }
+    }
+
+    [ThreadStatic] private static Scratch? _scratch;
+
+    /// <summary>Node marks for <see cref="EmitTree"/>: a node is in a set when its entry equals the call's stamp.</summary>
+    private sealed class Scratch
+    {
+        public int[] Chosen = new int[256], Emitted = new int[256], Fresh = new int[256];
+        public readonly List<int> Path = new();
+        private int _stamp;
+
+        public int Next(int nodes)
+        {
+            if (nodes > Chosen.Length)
+            {
+                int n = Math.Max(nodes, Chosen.Length * 2);
+                Chosen = new int[n]; Emitted = new int[n]; Fresh = new int[n];
+                _stamp = 0;
+            }
+            if (++_stamp == int.MaxValue)
+            {
+                Array.Clear(Chosen); Array.Clear(Emitted); Array.Clear(Fresh);
+                _stamp = 1;
+            }
+            return _stamp;
+        }
     }
 
     private static TreeNodeRecord Record(SearchAgent agent, int n, bool withText, bool chosen)
