@@ -124,7 +124,6 @@ public sealed class TransformerLm : IDisposable
         }
         var stepIds = new long[rows];
         var stepPos = new long[rows];
-        var stepValid = new bool[rows];
         for (int t = 0; ; t++)
         {
             int active = 0;
@@ -146,12 +145,11 @@ public sealed class TransformerLm : IDisposable
                 bool live = stop[r] is null;
                 stepIds[r] = live ? tokens[r][^1] : Tokenizer.PadId;
                 stepPos[r] = live ? lengths[r] : 0;
-                stepValid[r] = live;
                 if (live) lengths[r]++;
             }
+            // Model.Forward marks the new slot valid for every row: a stopped row then attends to its own padding, which
+            // no live row ever sees (rows never attend to each other), and its output is ignored.
             using var scope = NewDisposeScope();
-            using var validT = tensor(stepValid, [rows, 1], device: Device);
-            cache.Valid.narrow(1, cache.Length, 1).copy_(validT);
             var logits = Model.Forward(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
             logprobs = LastLogProbs(logits);
         }
@@ -221,9 +219,19 @@ public sealed class TransformerLm : IDisposable
         for (int i = 0; i < v; i++) max = Math.Max(max, row[i]);
         double sum = 0;
         for (int i = 0; i < v; i++) { probs[i] = (float)Math.Exp((row[i] - max) / s.Temperature); sum += probs[i]; }
+        if (s.TopP >= 1)
+        {
+            // No nucleus: the draw walks the ids in order (the same result as the identity order, without building it).
+            double u0 = rng.NextDouble() * sum, c0 = 0;
+            for (int i = 0; i < v; i++)
+            {
+                c0 += probs[i];
+                if (u0 < c0) return i;
+            }
+            return v - 1;
+        }
         int count = v;
         for (int i = 0; i < v; i++) order[i] = i;
-        if (s.TopP < 1)
         {
             // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP.
             var p = probs;
