@@ -108,7 +108,7 @@ public sealed class SimulatedPolicy : IPolicy
             int t = rng.NextInt(ThoughtTemplates.Length);
             return new ProposedStep(ThoughtTemplates[t], StepKind.Thought, 0.0, 1.0, _thoughtTokens[t]);
         }
-        double q = DrawQ(plan.Epsilon, ref rng);
+        double q = DrawQ(plan, ref rng);
         double c = Config.Calibration switch
         {
             Calibration.OverConfident => Math.Pow(q, 1 / Config.MiscalibrationStrength),
@@ -132,24 +132,20 @@ public sealed class SimulatedPolicy : IPolicy
         return new ProposedStep(plan.Errors[idx][err], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][err]);
     }
 
-    private double DrawQ(double eps, ref Rng rng)
+    private static double DrawQ(Plan plan, ref Rng rng)
     {
-        double conc = Config.ConfidenceConcentration;
-        if (conc <= 0 || eps <= 0 || eps >= 1) return 1 - eps;
-        double a = Gamma((1 - eps) * conc, ref rng), b = Gamma(eps * conc, ref rng);
-        return a + b > 0 ? a / (a + b) : 1 - eps;
+        if (plan.GammaA is not { } ga || plan.GammaB is not { } gb) return 1 - plan.Epsilon;
+        double a = Gamma(ga, ref rng), b = Gamma(gb, ref rng);
+        return a + b > 0 ? a / (a + b) : 1 - plan.Epsilon;
     }
 
-    // Marsaglia–Tsang gamma sampler; shapes below 1 use the boost Gamma(a) = Gamma(a + 1) · U^(1/a).
-    private static double Gamma(double shape, ref Rng rng)
+    // Marsaglia–Tsang gamma sampler; shapes below 1 use the boost Gamma(a) = Gamma(a + 1) · U^(1/a). The shape's
+    // constants are computed once per plan (GammaShape).
+    private static double Gamma(in GammaShape g, ref Rng rng)
     {
         double boost = 1;
-        if (shape < 1)
-        {
-            boost = Math.Pow(Math.Max(rng.NextDouble(), 1e-300), 1 / shape);
-            shape += 1;
-        }
-        double d = shape - 1.0 / 3, c = 1 / Math.Sqrt(9 * d);
+        if (g.Boosted) boost = Math.Pow(Math.Max(rng.NextDouble(), 1e-300), g.InvShape);
+        double d = g.D, c = g.C;
         while (true)
         {
             double x, v;
@@ -160,6 +156,24 @@ public sealed class SimulatedPolicy : IPolicy
         }
     }
 
+    /// <summary>Constants of the Marsaglia–Tsang sampler for one shape, computed exactly as the sampler used to.</summary>
+    private readonly struct GammaShape
+    {
+        public readonly bool Boosted;
+        public readonly double InvShape, D, C;
+
+        public GammaShape(double shape)
+        {
+            Boosted = shape < 1;
+            InvShape = 1 / shape;
+            if (Boosted) shape += 1;
+            D = shape - 1.0 / 3;
+            C = 1 / Math.Sqrt(9 * D);
+        }
+    }
+
+    [ThreadStatic] private static List<string>? t_stack;
+
     // How far along the plan the trace is: the number of effective steps, whether they match the plan's prefix, and the
     // last effective step (which a correction would retract). Allocation-free.
     private static int Progress(Plan plan, IReadOnlyList<string> lines, out bool onTrack, out string? lastStep)
@@ -167,7 +181,7 @@ public sealed class SimulatedPolicy : IPolicy
         onTrack = true;
         lastStep = null;
         int depth = 0, firstBad = int.MaxValue;
-        var stack = plan.Scratch.Value!;
+        var stack = t_stack ??= new List<string>(16);
         stack.Clear();
         for (int i = 0; i < lines.Count; i++)
         {
@@ -175,7 +189,7 @@ public sealed class SimulatedPolicy : IPolicy
             switch (StepProtocol.Classify(line))
             {
                 case StepKind.Step:
-                    if (depth < firstBad && (depth >= plan.Lines.Length - 1 || !string.Equals(line.Trim(), plan.Lines[depth], StringComparison.Ordinal)))
+                    if (depth < firstBad && (depth >= plan.Lines.Length - 1 || !line.AsSpan().Trim().SequenceEqual(plan.Lines[depth])))
                         firstBad = depth;
                     stack.Add(line);
                     depth++;
@@ -198,7 +212,9 @@ public sealed class SimulatedPolicy : IPolicy
         return depth;
     }
 
-    private Plan GetPlan(IEnvironment env, Problem problem) => _plans.GetValue(problem, p => new Plan(env, p, this));
+    // The lookup comes first: GetValue with a lambda capturing env would allocate a closure on every call.
+    private Plan GetPlan(IEnvironment env, Problem problem) =>
+        _plans.TryGetValue(problem, out var plan) ? plan : _plans.GetValue(problem, p => new Plan(env, p, this));
 
     private sealed class Plan
     {
@@ -208,7 +224,7 @@ public sealed class SimulatedPolicy : IPolicy
         public readonly string[][] Errors;
         public readonly int[][] ErrorTokens;
         public readonly double Epsilon;
-        public readonly ThreadLocal<List<string>> Scratch = new(() => new List<string>(16));
+        public readonly GammaShape? GammaA, GammaB;
 
         public Plan(IEnvironment env, Problem problem, SimulatedPolicy owner)
         {
@@ -223,6 +239,12 @@ public sealed class SimulatedPolicy : IPolicy
             ErrorTokens = Errors.Select(es => es.Select(e => owner._tokenizer.Encode(e).Length + 1).ToArray()).ToArray();
             var cfg = owner.Config;
             Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
+            double conc = cfg.ConfidenceConcentration;
+            if (!(conc <= 0 || Epsilon <= 0 || Epsilon >= 1))
+            {
+                GammaA = new GammaShape((1 - Epsilon) * conc);
+                GammaB = new GammaShape(Epsilon * conc);
+            }
         }
 
         // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1);

@@ -47,6 +47,22 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, Length + t), _values[layer].narrow(2, 0, Length + t));
     }
 
+    /// <summary>Fills this cache's first <c>source.Length</c> positions with <paramref name="source"/>'s, each source row
+    /// repeated <paramref name="repeats"/> times (row r here is source row r / repeats): K samples share one prefill.</summary>
+    internal void LoadPrefix(KvCache source, int repeats)
+    {
+        int t = source.Length;
+        if (t > Capacity) throw new InvalidOperationException($"KV cache full ({Capacity} positions)");
+        using var scope = NewDisposeScope();
+        for (int l = 0; l < _keys.Length; l++)
+        {
+            _keys[l].narrow(2, 0, t).copy_(source._keys[l].narrow(2, 0, t).repeat_interleave(repeats, 0));
+            _values[l].narrow(2, 0, t).copy_(source._values[l].narrow(2, 0, t).repeat_interleave(repeats, 0));
+        }
+        Valid.narrow(1, 0, t).copy_(source.Valid.narrow(1, 0, t).repeat_interleave(repeats, 0));
+        Length = t;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -54,6 +54,10 @@ public sealed class TransformerLm : IDisposable
     /// <summary>The shape.</summary>
     public TransformerConfig Config => Model.Config;
 
+    /// <summary>Prompt tokens run through the model by <see cref="SampleSteps"/> so far (each context once, however many
+    /// samples are drawn from it).</summary>
+    public long PrefillTokens { get; private set; }
+
     /// <summary>Free-form metadata saved in the checkpoint's config (training data, steps, loss...).</summary>
     public JsonObject Metadata { get; }
 
@@ -78,32 +82,35 @@ public sealed class TransformerLm : IDisposable
         if (rows == 0) return [];
         int maxNew = Math.Min(settings.MaxStepTokens, Config.Context - 1);
         int keep = Config.Context - maxNew;
-        var prompts = new int[rows][];
-        for (int i = 0; i < rows; i++)
+        int n = contexts.Count;
+        var prompts = new int[n][];
+        for (int i = 0; i < n; i++)
         {
-            var c = contexts[i / k];
+            var c = contexts[i];
             if (c.Length == 0) throw new ArgumentException("empty context (it needs at least the bos token)");
             prompts[i] = c.Length > keep ? c[^keep..] : c;
         }
         int width = prompts.Max(p => p.Length);
         int v = Config.VocabSize;
 
-        // Left-pad the prompts so that every row's next token sits at the same cache slot.
-        var ids = new long[rows * width];
-        var pos = new long[rows * width];
-        var valid = new bool[rows * width];
+        // Left-pad the prompts so that every row's next token sits at the same cache slot. Each context is prefilled
+        // once; its K samples share that prefix (its keys and values are copied to their rows, never recomputed).
+        var ids = new long[n * width];
+        var pos = new long[n * width];
+        var valid = new bool[n * width];
         var lengths = new int[rows];
-        for (int r = 0; r < rows; r++)
+        for (int i = 0; i < n; i++)
         {
-            int pad = width - prompts[r].Length;
-            for (int j = 0; j < prompts[r].Length; j++)
+            int pad = width - prompts[i].Length;
+            for (int j = 0; j < prompts[i].Length; j++)
             {
-                ids[r * width + pad + j] = prompts[r][j];
-                pos[r * width + pad + j] = j;
-                valid[r * width + pad + j] = true;
+                ids[i * width + pad + j] = prompts[i][j];
+                pos[i * width + pad + j] = j;
+                valid[i * width + pad + j] = true;
             }
-            lengths[r] = prompts[r].Length;
+            PrefillTokens += prompts[i].Length;
         }
+        for (int r = 0; r < rows; r++) lengths[r] = prompts[r / k].Length;
 
         var tokens = new List<int>[rows];
         var logps = new List<float>[rows];
@@ -117,14 +124,22 @@ public sealed class TransformerLm : IDisposable
         float[] logprobs;
         using (var scope = NewDisposeScope())
         {
-            using var validT = tensor(valid, [rows, width], device: Device);
-            cache.Valid.narrow(1, 0, width).copy_(validT);
-            var logits = Model.Forward(tensor(ids, [rows, width], device: Device), tensor(pos, [rows, width], device: Device), cache);
-            logprobs = LastLogProbs(logits);
+            using var prefix = k == 1 ? null : new KvCache(Config, n, width, Device);
+            var target = prefix ?? cache;
+            using var validT = tensor(valid, [n, width], device: Device);
+            target.Valid.narrow(1, 0, width).copy_(validT);
+            var logits = Model.Forward(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
+            var first = LastLogProbs(logits);
+            if (prefix is null) logprobs = first;
+            else
+            {
+                cache.LoadPrefix(prefix, k);
+                logprobs = new float[rows * v];
+                for (int r = 0; r < rows; r++) Array.Copy(first, (r / k) * v, logprobs, r * v, v);
+            }
         }
         var stepIds = new long[rows];
         var stepPos = new long[rows];
-        var stepValid = new bool[rows];
         for (int t = 0; ; t++)
         {
             int active = 0;
@@ -146,12 +161,11 @@ public sealed class TransformerLm : IDisposable
                 bool live = stop[r] is null;
                 stepIds[r] = live ? tokens[r][^1] : Tokenizer.PadId;
                 stepPos[r] = live ? lengths[r] : 0;
-                stepValid[r] = live;
                 if (live) lengths[r]++;
             }
+            // Model.Forward marks the new slot valid for every row: a stopped row then attends to its own padding, which
+            // no live row ever sees (rows never attend to each other), and its output is ignored.
             using var scope = NewDisposeScope();
-            using var validT = tensor(stepValid, [rows, 1], device: Device);
-            cache.Valid.narrow(1, cache.Length, 1).copy_(validT);
             var logits = Model.Forward(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
             logprobs = LastLogProbs(logits);
         }
@@ -221,9 +235,19 @@ public sealed class TransformerLm : IDisposable
         for (int i = 0; i < v; i++) max = Math.Max(max, row[i]);
         double sum = 0;
         for (int i = 0; i < v; i++) { probs[i] = (float)Math.Exp((row[i] - max) / s.Temperature); sum += probs[i]; }
+        if (s.TopP >= 1)
+        {
+            // No nucleus: the draw walks the ids in order (the same result as the identity order, without building it).
+            double u0 = rng.NextDouble() * sum, c0 = 0;
+            for (int i = 0; i < v; i++)
+            {
+                c0 += probs[i];
+                if (u0 < c0) return i;
+            }
+            return v - 1;
+        }
         int count = v;
         for (int i = 0; i < v; i++) order[i] = i;
-        if (s.TopP < 1)
         {
             // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP.
             var p = probs;

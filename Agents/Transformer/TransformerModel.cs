@@ -62,11 +62,23 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
     /// Incremental forward: appends <paramref name="ids"/> [B, T] at per-row <paramref name="positions"/> [B, T] to the
     /// cache and returns logits [B, T, V]. Before the call, the caller marks the new positions' validity in
     /// <see cref="KvCache.Valid"/>; each query attends to valid cached keys at or before itself (and always to itself).
+    /// A single new token (<c>T = 1</c>) is marked valid here, so later queries may attend to it.
     /// </summary>
     public Tensor Forward(Tensor ids, Tensor positions, KvCache cache)
     {
         long t = ids.shape[1];
         int start = cache.Length, total = start + (int)t;
+        if (t == 1)
+        {
+            // Decoding one token: every cached key is at or before the query, so the mask is the validity row alone once
+            // the query's own slot is marked valid (it always attends to itself). Saves six mask ops per token.
+            cache.Valid.narrow(1, start, 1).fill_(true);
+            using var validMask = cache.Valid.narrow(1, 0, total).view(-1, 1, 1, total);
+            var h = wte.forward(ids) + wpe.forward(positions);
+            for (int l = 0; l < blocks.Count; l++) h = blocks[l].Forward(h, validMask, cache, causal: false);
+            cache.Length = total;
+            return Head(h);
+        }
         // mask [B, 1, T, total]: key j is visible to query i when j <= start + i and key j is valid, or j == start + i.
         using var keyIdx = arange(total, dtype: ScalarType.Int64, device: ids.device).view(1, 1, 1, total);
         using var qIdx = arange(start, total, dtype: ScalarType.Int64, device: ids.device).view(1, 1, t, 1);

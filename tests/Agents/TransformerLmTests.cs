@@ -43,6 +43,37 @@ public class TransformerLmTests
     }
 
     [Test]
+    public void KSamplesShareOnePrefillAndMatchSeparatePrefills()
+    {
+        // K samples of one context reuse its prefilled KV cache: the prompt runs through the model once, and the samples
+        // equal those drawn from K separate copies of the context (each prefilled on its own) with the same seed.
+        using var lm = NewTiny();
+        var ctx = new[] { lm.EncodeContext("Goal 24\n", ["8 - 3 = 5"]), lm.EncodeContext("Goal 7\n", []) };
+        var s = new SamplingSettings(Samples: 4, Temperature: 1.3, MaxStepTokens: 10);
+        long before = lm.PrefillTokens;
+        var a = new Rng(17);
+        var shared = lm.SampleSteps(ctx, s, ref a);
+        Assert.That(lm.PrefillTokens - before, Is.EqualTo(ctx.Sum(c => c.Length)), "each prompt prefilled once");
+
+        var copies = ctx.SelectMany(c => Enumerable.Repeat(c, 4)).ToArray();
+        before = lm.PrefillTokens;
+        var b = new Rng(17);
+        var separate = lm.SampleSteps(copies, s with { Samples = 1 }, ref b);
+        Assert.That(lm.PrefillTokens - before, Is.EqualTo(4 * ctx.Sum(c => c.Length)));
+        Assert.That(shared, Has.Length.EqualTo(separate.Length));
+        for (int i = 0; i < shared.Length; i++)
+        {
+            Assert.That(shared[i].Tokens, Is.EqualTo(separate[i].Tokens), $"row {i}");
+            Assert.That(shared[i].TokenLogProbs, Is.EqualTo(separate[i].TokenLogProbs).Within(1e-5f), $"row {i}");
+        }
+        var g1 = new Rng(1);
+        var g2 = new Rng(1);
+        var greedyShared = lm.SampleSteps(ctx, SamplingSettings.GreedyOne with { Samples = 3 }, ref g1);
+        var greedySeparate = lm.SampleSteps(ctx.SelectMany(c => Enumerable.Repeat(c, 3)).ToArray(), SamplingSettings.GreedyOne, ref g2);
+        Assert.That(greedyShared.Select(x => x.Text), Is.EqualTo(greedySeparate.Select(x => x.Text)));
+    }
+
+    [Test]
     public void GreedyIsDeterministicAndSamplingFollowsTheSeed()
     {
         using var lm = NewTiny();
