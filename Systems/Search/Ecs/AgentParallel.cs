@@ -1,9 +1,9 @@
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// Runs per-agent work on every core. The engine's parallel queries split work by chunk, and a whole population of
-/// agents fits in one chunk, so the search systems split the run's agent list into contiguous ranges instead. Each
-/// agent is touched by one thread; results do not depend on the split.
+/// Runs per-agent work on every core. The search systems keep their agents in a plain list (the run's
+/// <c>SearchRun.Agents</c>), not in component columns, so they split that list into contiguous ranges here rather than
+/// through a world query. Each agent is touched by one thread; results do not depend on the split.
 /// </summary>
 internal static class AgentParallel
 {
