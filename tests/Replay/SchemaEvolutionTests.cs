@@ -12,7 +12,9 @@ namespace Sim.Tests.Replay;
 /// </summary>
 public class SchemaEvolutionTests
 {
-    private static string FixturePath => Path.Combine(SourceDir(), "Fixtures", "schema-v1.replay");
+    // Read from the copy next to the test assembly (CI maps source paths to /_/); regenerate into the source tree.
+    private static string FixturePath => Path.Combine(TestContext.CurrentContext.TestDirectory, "Replay", "Fixtures", "schema-v1.replay");
+    private static string SourceFixturePath => Path.Combine(SourceDir(), "Fixtures", "schema-v1.replay");
 
     /// <summary>The generator of the version-1 fixture: 12 ticks of the shared test records, written as version 1.</summary>
     private static byte[] GenerateV1()
@@ -25,7 +27,7 @@ public class SchemaEvolutionTests
     [Test]
     public void FixtureIsWhatTheGeneratorWrites()
     {
-        if (Environment.GetEnvironmentVariable("SIM_REGENERATE_FIXTURES") == "1") File.WriteAllBytes(FixturePath, GenerateV1());
+        if (Environment.GetEnvironmentVariable("SIM_REGENERATE_FIXTURES") == "1") File.WriteAllBytes(SourceFixturePath, GenerateV1());
         Assert.That(File.Exists(FixturePath), Is.True, "missing fixture; run with SIM_REGENERATE_FIXTURES=1");
         Assert.That(File.ReadAllBytes(FixturePath), Is.EqualTo(GenerateV1()),
             "the v1 writer changed: version-1 output must never change once released");
