@@ -10,9 +10,23 @@ public sealed class BenchReport
     /// <summary>The figures, in report order.</summary>
     public IReadOnlyList<BenchFigure> Figures => _figures;
 
-    /// <summary>Adds a figure; a name may appear once.</summary>
+    /// <summary>
+    /// A figure-name prefix (<c>sim bench agents --only agents.simulated</c>); null keeps every figure. Figures outside
+    /// it are dropped, and suites skip the measurements only they need (see <see cref="Wants"/>).
+    /// </summary>
+    public string? Only { get; init; }
+
+    /// <summary>
+    /// True when figures named <paramref name="prefix"/>… may be kept: no <see cref="Only"/> filter, or one of the two
+    /// is a prefix of the other. Suites test it before a measurement that only feeds such figures.
+    /// </summary>
+    public bool Wants(string prefix) =>
+        Only is null || prefix.StartsWith(Only, StringComparison.Ordinal) || Only.StartsWith(prefix, StringComparison.Ordinal);
+
+    /// <summary>Adds a figure; a name may appear once. A figure outside <see cref="Only"/> is dropped.</summary>
     public void Add(string name, double value, string unit, string? note = null)
     {
+        if (!Wants(name)) return;
         if (_figures.Any(f => f.Name == name)) throw new InvalidOperationException($"figure '{name}' reported twice");
         _figures.Add(new BenchFigure(name, value, unit, note));
     }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sim.Agents.Tokenization;
 using Sim.Engine;
 using Sim.Environments;
@@ -28,10 +30,22 @@ namespace Sim.Agents.Policies;
 /// <see cref="SimulatedPolicyConfig.AttemptSkill"/> to fix p across problems of different lengths). Best-of-N over N
 /// independent attempts (ρ = 0) with an exact verifier solves 1 − (1 − p)^N of problems. Thought lines do not change p;
 /// they add v/(1−v) thoughts per productive line on average.</para>
+/// <para><b>Free-form answers (<c>judge</c>).</b> On an environment whose answers are graded, not verified
+/// (<see cref="Sim.Environments.Judge.JudgeEnvironment"/>), the plan is the rubric's R key-point sentences
+/// <c>k_1 … k_R</c> and the answer is the draft: every effective step, joined by spaces. The trace fills R slots, one per
+/// non-padding step. One proposal: (1) if the trace's last line is a miss (below), with probability r a correction
+/// retracting it; (2) otherwise with probability v a padding sentence (a step that lengthens the answer and makes no key
+/// point; it fills no slot); (3) otherwise, with all R slots filled, the answer line <c>Answer: draft</c> (confidence 1);
+/// (4) otherwise q is drawn as above and with probability q the next slot's key point k_{n+1} (a hit), else a miss: an
+/// on-topic sentence that makes no key point. Gold quality is hits / R, so without reflection it is Binomial(R, 1 − ε) / R
+/// (mean 1 − ε; P(gold = 1) = (1 − ε)^R, which AttemptSkill fixes to p by ε = 1 − p^(1/R)); with reflection each slot
+/// hits with probability (1 − ε) / (1 − ε·r). The number of padding sentences is independent of gold, negative binomial
+/// with mean (R + 1)·v / (1 − v), so answer length varies apart from quality and the judge's length bias can be studied.
+/// Padding, misses and key points carry no flattering keywords.</para>
 /// <para><b>Randomness.</b> Each context draws from a stream keyed by the call's seed, the context's key and its
 /// trace length, so proposals do not depend on batch composition or thread count.</para>
 /// </summary>
-public sealed class SimulatedPolicy : IPolicy
+public sealed partial class SimulatedPolicy : IPolicy
 {
     private static readonly string[] ThoughtTemplates =
     [
@@ -39,15 +53,33 @@ public sealed class SimulatedPolicy : IPolicy
         "# Think about which step to take next.", "# So far so good.",
     ];
 
+    // ln 1e-12: the floor of reported log-probabilities (confidence 0 would give −∞).
+    private static readonly double LogFloor = Math.Log(1e-12);
+
     private readonly ConditionalWeakTable<Problem, Plan> _plans = new();
     private readonly SimTokenizer _tokenizer = SimTokenizer.CreateDefault();
     private readonly int[] _thoughtTokens;
+    private readonly ConcurrentDictionary<string, int> _correctionTokens = new(StringComparer.Ordinal);
+
+    // The config's fields, read once per proposal on the hot path.
+    private readonly double _repeat, _verbosity, _reflection, _exponent;
+    private readonly Calibration _calibration;
 
     /// <summary>Makes a policy with the given error model.</summary>
     public SimulatedPolicy(SimulatedPolicyConfig config)
     {
         Config = config.Validate();
         _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Encode(t).Length + 1).ToArray();
+        _repeat = config.Repeat;
+        _verbosity = config.Verbosity;
+        _reflection = config.Reflection;
+        _calibration = config.Calibration;
+        _exponent = config.Calibration switch
+        {
+            Calibration.OverConfident => 1 / config.MiscalibrationStrength,
+            Calibration.UnderConfident => config.MiscalibrationStrength,
+            _ => 1,
+        };
     }
 
     /// <summary>The error model.</summary>
@@ -62,6 +94,9 @@ public sealed class SimulatedPolicy : IPolicy
     /// <summary>The per-proposal error rate ε used for a problem (differs per problem when AttemptSkill is set).</summary>
     public double ErrorRateOf(IEnvironment env, Problem problem) => GetPlan(env, problem).Epsilon;
 
+    // The hot path is compiled fully optimised on first use (AggressiveOptimization): a benchmark or a short run would
+    // otherwise spend its first hundred milliseconds or so in unoptimised tier-0 code.
+
     /// <inheritdoc />
     public void Propose(IReadOnlyList<PolicyContext> contexts, int k, ProposedStep[] output, ulong seed)
     {
@@ -72,134 +107,205 @@ public sealed class SimulatedPolicy : IPolicy
         if (n >= 512 && Environment.ProcessorCount > 1)
         {
             int chunks = Environment.ProcessorCount * 4;
-            Parallel.For(0, chunks, c =>
-            {
-                int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
-                for (int i = lo; i < hi; i++) ProposeOne(contexts[i], k, output, i * k, seed);
-            });
+            Parallel.For(0, chunks, c => ProposeRange(contexts, (int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks), k, output, seed));
         }
         else
         {
-            for (int i = 0; i < n; i++) ProposeOne(contexts[i], k, output, i * k, seed);
+            ProposeRange(contexts, 0, n, k, output, seed);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ProposeRange(IReadOnlyList<PolicyContext> contexts, int lo, int hi, int k, ProposedStep[] output, ulong seed)
+    {
+        // Arrays and lists are read as spans: no interface call per context.
+        ReadOnlySpan<PolicyContext> span;
+        if (contexts is PolicyContext[] array) span = array;
+        else if (contexts is List<PolicyContext> list) span = CollectionsMarshal.AsSpan(list);
+        else
+        {
+            for (int i = lo; i < hi; i++) ProposeOne(contexts[i], k, output, i * k, seed);
+            return;
+        }
+        for (int i = lo; i < hi; i++) ProposeOne(in span[i], k, output, i * k, seed);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProposeOne(in PolicyContext ctx, int k, ProposedStep[] output, int at, ulong seed)
     {
         var plan = GetPlan(ctx.Env, ctx.Problem);
-        var lines = ctx.Lines;
-        var rng = new Rng(StableHash.Mix(seed ^ StableHash.Mix(ctx.Key + 0x632BE59BD9B4E019UL)) ^ (ulong)lines.Count * 0x9E3779B97F4A7C15UL);
+        var lines = LinesOf(ctx.Lines);
+        var rng = new Rng(StableHash.Mix(seed ^ StableHash.Mix(ctx.Key + 0x632BE59BD9B4E019UL)) ^ (ulong)lines.Length * 0x9E3779B97F4A7C15UL);
+        if (plan.Judge is not null)
+        {
+            ProposeJudge(plan, lines, k, output, at, ref rng);
+            return;
+        }
         int depth = Progress(plan, lines, out bool onTrack, out string? lastStep);
         for (int j = 0; j < k; j++)
         {
-            if (j > 0 && Config.Repeat > 0 && rng.Chance(Config.Repeat))
+            if (j > 0 && _repeat > 0 && rng.NextDouble() < _repeat)
             {
-                output[at + j] = output[at + rng.NextInt(j)];
+                output[at + j] = output[at + Index(ref rng, j)];
                 continue;
             }
             output[at + j] = Draw(plan, depth, onTrack, lastStep, ref rng);
         }
     }
 
+    [ThreadStatic] private static string[]? t_lines;
+
+    // The trace as a span: arrays and lists directly, anything else copied into a per-thread buffer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<string> LinesOf(IReadOnlyList<string> lines)
+    {
+        if (lines is string[] array) return array;
+        if (lines is List<string> list) return CollectionsMarshal.AsSpan(list);
+        return CopyLines(lines);
+    }
+
+    private static ReadOnlySpan<string> CopyLines(IReadOnlyList<string> lines)
+    {
+        int n = lines.Count;
+        var buffer = t_lines;
+        if (buffer is null || buffer.Length < n) t_lines = buffer = new string[Math.Max(16, n * 2)];
+        for (int i = 0; i < n; i++) buffer[i] = lines[i];
+        return buffer.AsSpan(0, n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ProposedStep Draw(Plan plan, int depth, bool onTrack, string? lastStep, ref Rng rng)
     {
-        if (onTrack && Config.Verbosity > 0 && rng.Chance(Config.Verbosity))
+        if (onTrack && _verbosity > 0 && rng.NextDouble() < _verbosity)
         {
-            int t = rng.NextInt(ThoughtTemplates.Length);
+            int t = Index(ref rng, ThoughtTemplates.Length);
             return new ProposedStep(ThoughtTemplates[t], StepKind.Thought, 0.0, 1.0, _thoughtTokens[t]);
         }
-        double q = DrawQ(plan, ref rng);
-        double c = Config.Calibration switch
-        {
-            Calibration.OverConfident => Math.Pow(q, 1 / Config.MiscalibrationStrength),
-            Calibration.UnderConfident => Math.Pow(q, Config.MiscalibrationStrength),
-            _ => q,
-        };
-        double logp = Math.Log(Math.Max(c, 1e-12));
+        double q = Confidence(plan, ref rng, out double c, out double logp);
         int idx = Math.Min(depth, plan.Lines.Length - 1);
         if (!onTrack)
         {
-            if (lastStep is not null && Config.Reflection > 0 && rng.Chance(Config.Reflection))
-            {
-                string text = StepProtocol.CorrectionPrefix + lastStep + " is wrong";
-                return new ProposedStep(text, StepKind.Correction, logp, c, _tokenizer.Encode(text).Length + 1);
-            }
-            int e = rng.NextInt(plan.Errors[idx].Length);
+            if (lastStep is not null && _reflection > 0 && rng.NextDouble() < _reflection)
+                return Correction(lastStep, logp, c);
+            int e = Index(ref rng, plan.Errors[idx].Length);
             return new ProposedStep(plan.Errors[idx][e], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][e]);
         }
         if (rng.NextDouble() < q) return new ProposedStep(plan.Lines[idx], plan.Kinds[idx], logp, c, plan.Tokens[idx]);
-        int err = rng.NextInt(plan.Errors[idx].Length);
+        int err = Index(ref rng, plan.Errors[idx].Length);
         return new ProposedStep(plan.Errors[idx][err], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][err]);
     }
 
+    // A correction retracting `lastStep`; token counts are cached per text (a bounded cache: traces from other sources
+    // can hold any text).
+    private ProposedStep Correction(string lastStep, double logp, double c)
+    {
+        string text = StepProtocol.CorrectionPrefix + lastStep + " is wrong";
+        if (!_correctionTokens.TryGetValue(text, out int tokens))
+        {
+            tokens = _tokenizer.Encode(text).Length + 1;
+            if (_correctionTokens.Count < 65_536) _correctionTokens.TryAdd(text, tokens);
+        }
+        return new ProposedStep(text, StepKind.Correction, logp, c, tokens);
+    }
+
+    // Draws q, the chance that the proposal is right, and the reported confidence c and log-probability ln c. With
+    // c = 0 (no Beta) all three are constants of the plan. Miscalibration is c = q^e = exp(e·ln q), the same value as
+    // Math.Pow with one transcendental call fewer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Confidence(Plan plan, ref Rng rng, out double c, out double logp)
+    {
+        if (!plan.HasBeta)
+        {
+            c = plan.FixedConfidence;
+            logp = plan.FixedLogProb;
+            return plan.FixedQ;
+        }
+        double q = DrawQ(plan, ref rng);
+        if (_calibration == Calibration.Calibrated)
+        {
+            c = q;
+            logp = Math.Max(Math.Log(q), LogFloor);
+        }
+        else
+        {
+            double lc = Math.Log(q) * _exponent;
+            c = Math.Exp(lc);
+            logp = Math.Max(lc, LogFloor);
+        }
+        return q;
+    }
+
+    // q ~ Beta(A, B) as Ga / (Ga + Gb) with independent Ga ~ Gamma(A), Gb ~ Gamma(B).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double DrawQ(Plan plan, ref Rng rng)
     {
-        if (plan.GammaA is not { } ga || plan.GammaB is not { } gb) return 1 - plan.Epsilon;
-        double a = Gamma(ga, ref rng), b = Gamma(gb, ref rng);
+        double a = Gamma(plan.GammaA, ref rng), b = Gamma(plan.GammaB, ref rng);
         return a + b > 0 ? a / (a + b) : 1 - plan.Epsilon;
     }
 
-    // Marsaglia–Tsang gamma sampler; shapes below 1 use the boost Gamma(a) = Gamma(a + 1) · U^(1/a). The shape's
-    // constants are computed once per plan (GammaShape).
+    // Marsaglia–Tsang gamma sampler on exact ziggurat normals; shapes below 1 use the boost
+    // Gamma(a) = Gamma(a + 1) · U^(1/a) = Gamma(a + 1) · exp(−E/a), with E = −ln U ~ Exp(1) also drawn by ziggurat. The
+    // shape's constants are computed once per plan (GammaShape).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Gamma(in GammaShape g, ref Rng rng)
     {
-        double boost = 1;
-        if (g.Boosted) boost = Math.Pow(Math.Max(rng.NextDouble(), 1e-300), g.InvShape);
         double d = g.D, c = g.C;
+        double boost = g.Boosted ? Math.Exp(-Ziggurat.Exponential(ref rng) * g.InvShape) : 1;
         while (true)
         {
             double x, v;
-            do { x = rng.NextGaussian(); v = 1 + c * x; } while (v <= 0);
+            do { x = Ziggurat.Normal(ref rng); v = 1 + c * x; } while (v <= 0);
             v = v * v * v;
             double u = rng.NextDouble();
-            if (u < 1 - 0.0331 * x * x * x * x || Math.Log(u) < 0.5 * x * x + d * (1 - v + Math.Log(v))) return d * v * boost;
+            double x2 = x * x;
+            if (u < 1 - 0.0331 * x2 * x2 || Math.Log(u) < 0.5 * x2 + d * (1 - v + Math.Log(v))) return d * v * boost;
         }
     }
 
-    /// <summary>Constants of the Marsaglia–Tsang sampler for one shape, computed exactly as the sampler used to.</summary>
-    private readonly struct GammaShape
+    // A uniform integer in [0, bound): Lemire's method, the same draws as Rng.NextInt, inlined into the hot path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Index(ref Rng rng, int bound)
     {
-        public readonly bool Boosted;
-        public readonly double InvShape, D, C;
-
-        public GammaShape(double shape)
+        ulong m = (ulong)(uint)(rng.NextULong() >> 32) * (uint)bound;
+        uint low = (uint)m;
+        if (low < (uint)bound)
         {
-            Boosted = shape < 1;
-            InvShape = 1 / shape;
-            if (Boosted) shape += 1;
-            D = shape - 1.0 / 3;
-            C = 1 / Math.Sqrt(9 * D);
+            uint threshold = (uint)-bound % (uint)bound;
+            while (low < threshold)
+            {
+                m = (ulong)(uint)(rng.NextULong() >> 32) * (uint)bound;
+                low = (uint)m;
+            }
         }
+        return (int)(m >> 32);
     }
 
-    [ThreadStatic] private static List<string>? t_stack;
+    [ThreadStatic] private static string[]? t_stack;
 
     // How far along the plan the trace is: the number of effective steps, whether they match the plan's prefix, and the
-    // last effective step (which a correction would retract). Allocation-free.
-    private static int Progress(Plan plan, IReadOnlyList<string> lines, out bool onTrack, out string? lastStep)
+    // last effective step (which a correction would retract). Allocation-free. Lines the policy wrote itself are the
+    // plan's own string instances, so a reference comparison usually settles the match.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Progress(Plan plan, ReadOnlySpan<string> lines, out bool onTrack, out string? lastStep)
     {
-        onTrack = true;
-        lastStep = null;
-        int depth = 0, firstBad = int.MaxValue;
-        var stack = t_stack ??= new List<string>(16);
-        stack.Clear();
-        for (int i = 0; i < lines.Count; i++)
+        int depth = 0, firstBad = int.MaxValue, last = plan.Lines.Length - 1;
+        var stack = t_stack;
+        if (stack is null || stack.Length < lines.Length) t_stack = stack = new string[Math.Max(16, lines.Length * 2)];
+        for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
             switch (StepProtocol.Classify(line))
             {
                 case StepKind.Step:
-                    if (depth < firstBad && (depth >= plan.Lines.Length - 1 || !line.AsSpan().Trim().SequenceEqual(plan.Lines[depth])))
+                    if (depth < firstBad && (depth >= last || !Same(line, plan.Lines[depth])))
                         firstBad = depth;
-                    stack.Add(line);
-                    depth++;
+                    stack[depth++] = line;
                     break;
                 case StepKind.Correction:
                     if (depth > 0)
                     {
-                        stack.RemoveAt(stack.Count - 1);
                         depth--;
-                        if (firstBad >= depth) firstBad = firstBad == depth ? int.MaxValue : firstBad;
+                        if (firstBad == depth) firstBad = int.MaxValue;
                     }
                     break;
                 case StepKind.Answer:
@@ -208,78 +314,19 @@ public sealed class SimulatedPolicy : IPolicy
             }
         }
         onTrack = firstBad == int.MaxValue && depth < plan.Lines.Length;
-        lastStep = stack.Count > 0 ? stack[^1].Trim() : null;
+        lastStep = depth > 0 ? stack[depth - 1].Trim() : null;
         return depth;
     }
 
-    // The lookup comes first: GetValue with a lambda capturing env would allocate a closure on every call.
-    private Plan GetPlan(IEnvironment env, Problem problem) =>
-        _plans.TryGetValue(problem, out var plan) ? plan : _plans.GetValue(problem, p => new Plan(env, p, this));
+    // A trace line equals a (trimmed) plan line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(string line, string planned) =>
+        ReferenceEquals(line, planned) || line.AsSpan().Trim().SequenceEqual(planned);
 
-    private sealed class Plan
-    {
-        public readonly string[] Lines;
-        public readonly StepKind[] Kinds;
-        public readonly int[] Tokens;
-        public readonly string[][] Errors;
-        public readonly int[][] ErrorTokens;
-        public readonly double Epsilon;
-        public readonly GammaShape? GammaA, GammaB;
+    // The lookup comes first, and the lambda lives in its own method: a lambda capturing the parameter env would allocate
+    // its closure on entry to any method that contains it, on every call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Plan GetPlan(IEnvironment env, Problem problem) => _plans.TryGetValue(problem, out var plan) ? plan : MakePlan(env, problem);
 
-        public Plan(IEnvironment env, Problem problem, SimulatedPolicy owner)
-        {
-            var solution = env.HasReferenceSolver ? env.Solve(problem) : null;
-            var lines = new List<string>();
-            if (solution is not null) lines.AddRange(solution.Steps.Select(s => s.Trim()));
-            lines.Add(StepProtocol.AnswerPrefix + (solution?.Answer ?? problem.Answer));
-            Lines = lines.ToArray();
-            Kinds = Lines.Select(StepProtocol.Classify).ToArray();
-            Tokens = Lines.Select(l => owner._tokenizer.Encode(l).Length + 1).ToArray();
-            Errors = Lines.Select(Mutations).ToArray();
-            ErrorTokens = Errors.Select(es => es.Select(e => owner._tokenizer.Encode(e).Length + 1).ToArray()).ToArray();
-            var cfg = owner.Config;
-            Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
-            double conc = cfg.ConfidenceConcentration;
-            if (!(conc <= 0 || Epsilon <= 0 || Epsilon >= 1))
-            {
-                GammaA = new GammaShape((1 - Epsilon) * conc);
-                GammaB = new GammaShape(Epsilon * conc);
-            }
-        }
-
-        // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1);
-        // for longer texts (code), also the first comparison flipped (<= to <, < to <=, and so on) and the first '+'
-        // turned into '-'. Texts with none of these get " (not)" appended. Mutants of code can be equivalent (still pass).
-        private static string[] Mutations(string line)
-        {
-            var variants = new List<string>();
-            int end = -1;
-            for (int i = line.Length - 1; i >= 0; i--) if (char.IsAsciiDigit(line[i])) { end = i + 1; break; }
-            if (end >= 0)
-            {
-                int start = end - 1;
-                while (start > 0 && char.IsAsciiDigit(line[start - 1])) start--;
-                if (end - start <= 15 && long.TryParse(line.AsSpan(start, end - start), out long v))
-                {
-                    var numbers = new List<long> { v + 1, v + 10 };
-                    if (v > 0) numbers.Add(v - 1);
-                    if (v > 1) numbers.Add(v * 2);
-                    variants.AddRange(numbers.Distinct().Where(x => x != v).Select(x => line[..start] + x + line[end..]));
-                }
-                else variants.Add(line[..start] + "9" + line[start..]);
-            }
-            if (line.Length > 40)
-            {
-                foreach (var (from, to) in new[] { ("<=", "<"), (">=", ">"), ("<", "<="), (">", ">="), ("===", "!=="), ("+", "-") })
-                {
-                    int at = line.IndexOf(from, StringComparison.Ordinal);
-                    if (at < 0) continue;
-                    variants.Add(line[..at] + to + line[(at + from.Length)..]);
-                    break;
-                }
-            }
-            if (variants.Count == 0) variants.Add(line + " (not)");
-            return variants.Distinct().Where(x => x != line).ToArray();
-        }
-    }
+    private Plan MakePlan(IEnvironment env, Problem problem) => _plans.GetValue(problem, p => new Plan(env, p, this));
 }

@@ -5,7 +5,7 @@ namespace Sim.Agents.Policies;
 /// </summary>
 /// <param name="StepErrorRate">ε: the mean chance that an on-track proposal is wrong.</param>
 /// <param name="AttemptSkill">p: when set, overrides ε per problem so that a whole attempt of L steps plus the answer
-/// succeeds with probability exactly p: ε = 1 − p^(1/(L+1)).</param>
+/// succeeds with probability exactly p: ε = 1 − p^(1/(L+1)) (on <c>judge</c>, ε = 1 − p^(1/R), so P(gold = 1) = p).</param>
 /// <param name="Calibration">How reported confidence relates to the true chance of being right.</param>
 /// <param name="MiscalibrationStrength">The exponent s of over- or under-confidence (s ≥ 1).</param>
 /// <param name="ConfidenceConcentration">Concentration c of the per-proposal chance q ~ Beta((1−ε)c, εc); 0 makes
@@ -14,7 +14,8 @@ namespace Sim.Agents.Policies;
 /// (1 − ρ is the diversity).</param>
 /// <param name="Reflection">r: the chance that, when the trace is off track, the next line is a correction that retracts
 /// the last step.</param>
-/// <param name="Verbosity">v: the chance that an on-track proposal is a useless thought line instead of progress.</param>
+/// <param name="Verbosity">v: the chance that an on-track proposal is a useless thought line instead of progress (on
+/// <c>judge</c>, a padding sentence that lengthens the answer).</param>
 public sealed record SimulatedPolicyConfig(
     double StepErrorRate = 0.1,
     double? AttemptSkill = null,

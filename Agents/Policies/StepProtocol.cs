@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sim.Agents.Policies;
 
 /// <summary>
@@ -16,13 +18,20 @@ public static class StepProtocol
     public const string CorrectionPrefix = "Wait: ";
 
     /// <summary>The kind of a line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static StepKind Classify(string line)
     {
-        var t = line.AsSpan().TrimStart();
-        if (t.StartsWith("Answer:", StringComparison.Ordinal)) return StepKind.Answer;
-        if (t.StartsWith("#", StringComparison.Ordinal)) return StepKind.Thought;
-        if (t.StartsWith("Wait:", StringComparison.Ordinal)) return StepKind.Correction;
-        return StepKind.Step;
+        // The first character decides; leading white space is skipped first (rare, so off the fast path).
+        var t = line.AsSpan();
+        if (t.Length > 0 && char.IsWhiteSpace(t[0])) t = t.TrimStart();
+        if (t.Length == 0) return StepKind.Step;
+        return t[0] switch
+        {
+            'A' when t.StartsWith("Answer:", StringComparison.Ordinal) => StepKind.Answer,
+            '#' => StepKind.Thought,
+            'W' when t.StartsWith("Wait:", StringComparison.Ordinal) => StepKind.Correction,
+            _ => StepKind.Step,
+        };
     }
 
     /// <summary>The answer text of an answer line (after <c>Answer:</c>, trimmed).</summary>

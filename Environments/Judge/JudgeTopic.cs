@@ -21,10 +21,10 @@ public sealed record JudgeTopic(string Id, string Question, IReadOnlyList<(strin
         new("seasons", "What causes the seasons on Earth?",
         [
             ("Earth's axis is tilted about 23.5 degrees.", ["tilt", "23.5", "axial"]),
-            ("The tilt changes how directly sunlight strikes each hemisphere.", ["directly", "angle of sunlight", "angle of the sun"]),
+            ("This changes how directly sunlight strikes each hemisphere.", ["directly", "angle of sunlight", "angle of the sun"]),
             ("Direct sunlight delivers more energy per area.", ["per area", "concentrated", "more energy"]),
             ("Days are longer in summer.", ["longer days", "day length", "days are longer"]),
-            ("Distance from the Sun is not the cause.", ["not the distance", "distance is not", "not because of distance", "closest in january", "perihelion"]),
+            ("Distance from the Sun is not the cause.", ["not the distance", "distance is not", "distance from the sun is not", "not because of distance", "closest in january", "perihelion"]),
             ("The hemispheres have opposite seasons.", ["opposite", "southern hemisphere"]),
         ]),
         new("vaccines", "How do vaccines protect against disease?",

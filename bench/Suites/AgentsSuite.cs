@@ -33,6 +33,16 @@ public sealed class AgentsSuite : IBenchSuite
     /// <inheritdoc />
     public void Run(BenchReport report, bool quick, Action<double> progress)
     {
+        if (report.Wants("agents.matmul_peak_gflops") || report.Wants("agents.transformer"))
+            TorchFigures(report, quick, progress);
+        progress(0.9);
+        if (report.Wants("agents.simulated"))
+            report.Add("agents.simulated.steps_per_s", Simulated(quick), "steps/s", $"K=4, {Environment.ProcessorCount} cores; target >= 5e6 on 2 cores");
+        progress(1);
+    }
+
+    private static void TorchFigures(BenchReport report, bool quick, Action<double> progress)
+    {
         var device = TorchDevice.Default;
         double peak = MatmulPeak(device, quick);
         report.Add("agents.matmul_peak_gflops", peak / 1e9, "GFLOP/s", $"fp32 matmul, {device.type}, {torch.get_num_threads()} threads");
@@ -50,9 +60,6 @@ public sealed class AgentsSuite : IBenchSuite
         progress(0.8);
 
         report.Add("agents.transformer.sample_tokens_per_s", Sample(lm, quick), "tok/s", $"batch {Batch}, KV cache; target >= 20000");
-        progress(0.9);
-        report.Add("agents.simulated.steps_per_s", Simulated(quick), "steps/s", $"K=4, {Environment.ProcessorCount} cores; target >= 5e6 on 2 cores");
-        progress(1);
     }
 
     private static double MatmulPeak(Device device, bool quick)

@@ -26,4 +26,17 @@ public class BenchReportTests
         Assert.That(names, Is.Unique);
         Assert.That(names, Does.Contain("ecs"));
     }
+
+    [Test]
+    public void OnlyKeepsFiguresUnderItsPrefix()
+    {
+        var report = new BenchReport { Only = "agents.simulated" };
+        Assert.That(report.Wants("agents.simulated"), Is.True);
+        Assert.That(report.Wants("agents"), Is.True, "a suite that measures several figures still runs");
+        Assert.That(report.Wants("agents.transformer"), Is.False);
+        report.Add("agents.transformer.parameters", 1, "params");
+        report.Add("agents.simulated.steps_per_s", 2, "steps/s");
+        Assert.That(report.Figures.Select(f => f.Name), Is.EqualTo(new[] { "agents.simulated.steps_per_s" }));
+        Assert.That(new BenchReport().Wants("anything"), Is.True);
+    }
 }

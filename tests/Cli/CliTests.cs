@@ -54,6 +54,7 @@ public class CliTests
     [TestCase("no-such-command")]
     [TestCase("demo", "--no-such-flag")]
     [TestCase("bench", "no-such-suite")]
+    [TestCase("bench", "agents", "--only", "ecs.")]
     public void BadInputExitsWithTwoAndOneLine(params string[] args)
     {
         var (code, _, stderr) = Run(args);

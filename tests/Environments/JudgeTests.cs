@@ -70,4 +70,21 @@ public sealed class JudgeTests
         Assert.That(weird.Reward, Is.InRange(0.0, 1.0));
         Assert.Throws<InvalidDataException>(() => env.Load(ProblemRecord.Parse("""{"id": "x", "question": "q", "answer": "", "metadata": {"topic": "nope", "required": 1}}""")));
     }
+
+    [Test]
+    public void EachKeyPointSentenceMakesExactlyItsOwnPoint()
+    {
+        // So the reference answer has gold 1 and an answer's gold counts exactly the key-point sentences it contains.
+        foreach (var topic in JudgeTopic.All)
+        {
+            var all = new JudgeSpec(topic, topic.KeyPoints.Count);
+            for (int i = 0; i < topic.KeyPoints.Count; i++)
+            {
+                string sentence = topic.KeyPoints[i].Sentence.ToLowerInvariant();
+                for (int j = 0; j < topic.KeyPoints.Count; j++)
+                    Assert.That(topic.KeyPoints[j].Phrases.Any(p => sentence.Contains(p, StringComparison.Ordinal)), Is.EqualTo(i == j), $"{topic.Id}: sentence {i}, point {j}");
+            }
+            Assert.That(JudgeEnvironment.Gold(all, string.Join(" ", topic.KeyPoints.Select(k => k.Sentence))), Is.EqualTo(1.0), topic.Id);
+        }
+    }
 }
