@@ -24,7 +24,8 @@ public static class RunCommand
         var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
         var policy = new Option<string>("--policy") { Description = "Policy: simulated[:skill=P,eps=E,repeat=R,concentration=C,calibration=over|under,...]", DefaultValueFactory = _ => "simulated" };
         var search = new Option<string>("--search") { Description = "Search: bon, vote, beam, mcts, mcts-rollout, revise or hybrid", DefaultValueFactory = _ => "mcts" };
-        var guidance = new Option<string?>("--guidance") { Description = "confidence (internal), verifier, oracle or rm (external); default per search" };
+        var guidance = new Option<string?>("--guidance") { Description = "confidence or self-eval (internal), verifier, oracle or rm (external); default per search" };
+        var selfEval = new Option<string>("--self-eval") { Description = "Self-evaluator for self-eval guidance: simulated[:error=E,tokens=T], transformer[:line], or auto", DefaultValueFactory = _ => "auto" };
         var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 256 };
         var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 200 };
         var budget = new Option<string>("--budget") { Description = "Per-episode budget: attempts:B, or UNIT:LIMIT with UNIT tokens, policy_calls, rm_calls, verifier_calls, wall_ms", DefaultValueFactory = _ => "attempts:8" };
@@ -42,8 +43,10 @@ public static class RunCommand
             string name = ctx.Get(search)!.Trim().ToLowerInvariant();
             if (!SearchAlgorithms.Names.Contains(name)) throw new UsageException($"unknown search '{name}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
             Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
-            var spec = new ContinuousRunSpec(environment, level, PolicySpec.Parse(ctx.Get(policy)!), ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
-                name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth);
+            var pol = PolicySpec.Parse(ctx.Get(policy)!);
+            var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
+            var spec = new ContinuousRunSpec(environment, level, pol, ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
+                name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth, selfEvaluator);
 
             using var world = World.Create(ctx.Seed);
             var pipeline = ContinuousRun.Build(world, spec);
@@ -66,7 +69,8 @@ public static class RunCommand
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new
                 {
                     env = environment.Name, difficulty = level, policy = ctx.Get(policy), search = name, guidance = guidanceName,
-                    agents = n, ticks = t, seed = ctx.Seed, budget = spec.Budget.ToString(),
+                    agents = n, ticks = t, seed = ctx.Seed, budget = spec.Budget.ToString(), self_eval = selfEvaluator is null ? null : ctx.Get(selfEval),
+                    self_evaluations_per_episode = m.SelfEvaluations / episodes,
                     episodes = m.Episodes, solved = m.Solved, answered = m.Answered,
                     solve_rate = rate.Rate, solve_rate_low = rate.Low, solve_rate_high = rate.High,
                     tokens_per_episode = m.Spent.Tokens / episodes, policy_calls_per_episode = m.Spent.PolicyCalls / episodes,
@@ -84,6 +88,7 @@ public static class RunCommand
             table.AddRow("policy calls / episode", (m.Spent.PolicyCalls / episodes).ToString("F1"));
             table.AddRow("verifier calls / episode", (m.Spent.VerifierCalls / episodes).ToString("F1"));
             table.AddRow("rm calls / episode", (m.Spent.RewardModelCalls / episodes).ToString("F1"));
+            if (selfEvaluator is not null) table.AddRow("self-evaluations / episode (in policy calls)", (m.SelfEvaluations / episodes).ToString("F1"));
             table.AddRow("steps/s (policy lines)", (m.Proposals / secs).ToString("N0"));
             table.AddRow("expansions/s (tree nodes)", (m.Expansions / secs).ToString("N0"));
             table.AddRow("ticks/s", (t / secs).ToString("F1"));
@@ -98,6 +103,6 @@ public static class RunCommand
                 ctx.Console.Write(prof);
             }
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output);
+        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval);
     }
 }
