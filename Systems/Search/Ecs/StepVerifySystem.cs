@@ -50,6 +50,9 @@ public sealed class StepVerifySystem : ISystem
         return true;
     }
 
+    private static readonly Func<string, string> AnswerText = line =>
+        line.AsSpan().TrimStart().StartsWith("Answer:", StringComparison.Ordinal) ? StepProtocol.AnswerOf(line) : line.Trim();
+
     private static NodeKind KindOf(StepKind kind) => kind switch
     {
         StepKind.Answer => NodeKind.Answer,
@@ -85,15 +88,18 @@ public sealed class StepVerifySystem : ISystem
             }
             case NodeKind.Answer:
             {
-                string text = n.Text.AsSpan().TrimStart().StartsWith("Answer:", StringComparison.Ordinal)
-                    ? StepProtocol.AnswerOf(n.Text) : n.Text.Trim();
                 AnswerVerdict v;
+                string text;
                 if (agent.VerdictTable is { } table)
                 {
-                    v = table.CheckAnswer(agent.Env, agent.Problem, text, out bool hit);
+                    v = table.CheckAnswerLine(agent.Env, agent.Problem, n.Text, AnswerText, out text, out bool hit);
                     if (hit) agent.CacheHits++; else agent.CacheMisses++;
                 }
-                else v = agent.Env.CheckAnswer(agent.Problem, text);
+                else
+                {
+                    text = AnswerText(n.Text);
+                    v = agent.Env.CheckAnswer(agent.Problem, text);
+                }
                 n.Verdict = v.Kind;
                 n.Reward = v.Reward;
                 n.Complete = true;

@@ -26,6 +26,9 @@ public sealed class VerdictCache
     {
         internal readonly ConcurrentDictionary<ulong, (string Text, StepVerdict Verdict)> Steps = new();
         internal readonly ConcurrentDictionary<string, AnswerVerdict> Answers = new(StringComparer.Ordinal);
+        // Answer lines as written (e.g. "Answer: 24"), with the answer text they submit: the same line is extracted and
+        // hashed once, not once per node.
+        internal readonly ConcurrentDictionary<string, (string Answer, AnswerVerdict Verdict)> Lines = new(StringComparer.Ordinal);
 
         /// <summary>
         /// The verdict on <paramref name="text"/> written in <paramref name="state"/>, where the path ending with the
@@ -43,6 +46,19 @@ public sealed class VerdictCache
             // A (2^-64) hash collision between two texts keeps the first entry; the second text is then always
             // verified afresh (correct, only slower).
             Steps.TryAdd(stepPathHash, (text, v));
+            return v;
+        }
+
+        /// <summary>
+        /// The answer that <paramref name="line"/> submits (<paramref name="extract"/> of it) and its verdict, memoized
+        /// by the line; <paramref name="hit"/> says whether it came from the table.
+        /// </summary>
+        public AnswerVerdict CheckAnswerLine(IEnvironment env, Problem problem, string line, Func<string, string> extract, out string answer, out bool hit)
+        {
+            if (Lines.TryGetValue(line, out var e)) { answer = e.Answer; hit = true; return e.Verdict; }
+            answer = extract(line);
+            var v = CheckAnswer(env, problem, answer, out hit);
+            Lines.TryAdd(line, (answer, v));
             return v;
         }
 
