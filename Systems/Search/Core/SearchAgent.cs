@@ -16,7 +16,7 @@ public sealed class SearchAgent
     internal readonly List<int> Fresh = new();
     internal readonly List<ProposedStep> Proposed = new();
     internal readonly List<PolicyContext> Contexts = new();
-    // Where each request's proposals are in this tick's policy batches (filled and read by the policy stage).
+    // Where each request's proposals are in this tick's policy batches (filled by the policy stage, read by the environments stage).
     internal readonly List<(PolicySystem.Batch Batch, int Index)> Slots = new();
     internal bool Recorded;
     // The replay must clear this agent's tree next tick: a reader applies a tick's clears before its node records,
