@@ -97,18 +97,19 @@ public sealed class SearchSuite : IBenchSuite
 
     /// <summary>
     /// Ticks until the JIT has settled: tiered compilation runs hot methods unoptimised (tier 0, then instrumented)
-    /// for the first few hundred milliseconds, and a fixed 20-tick warm-up left part of the measured window there (one
-    /// source of the 0.9M-1.4M spread of earlier runs). At least 20 ticks; then until no method has been compiled for
-    /// 0.5 s (0.25 s with <c>--quick</c>), at most 10 s (3 s).
+    /// for the first second or so, and a fixed 20-tick warm-up left part of the measured window there (one source of
+    /// the 0.9M-1.4M spread of earlier runs). At least 20 ticks and 2 s (1 s with <c>--quick</c>): on a loaded machine
+    /// the background compiler itself waits for a core, so a quiet spell alone can come before the optimised code;
+    /// then until no method has been compiled for 0.5 s; at most 15 s (5 s).
     /// </summary>
     private static void WarmUp(Pipeline pipeline, bool quick)
     {
         pipeline.Run(20); // the policy's per-problem plans, tree arenas at size
-        double quiet = quick ? 0.25 : 0.5, cap = quick ? 3 : 10;
+        double least = quick ? 1 : 2, quiet = 0.5, cap = quick ? 5 : 15;
         var total = Stopwatch.StartNew();
         var still = Stopwatch.StartNew();
         long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (still.Elapsed.TotalSeconds < quiet && total.Elapsed.TotalSeconds < cap)
+        while ((total.Elapsed.TotalSeconds < least || still.Elapsed.TotalSeconds < quiet) && total.Elapsed.TotalSeconds < cap)
         {
             pipeline.Run(5);
             long now = System.Runtime.JitInfo.GetCompiledMethodCount();
