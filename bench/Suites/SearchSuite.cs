@@ -36,14 +36,14 @@ public sealed class SearchSuite : IBenchSuite
         // An MCTS expansion samples ExpandWidth (4) children of the selected leaf; each child is a policy line checked
         // by the environment (or the verdict cache) and merged into its siblings when identical. expansions_per_s counts
         // those children; nodes_per_s only the distinct nodes they add to the trees.
-        var mcts = Throughput(env, pool, policy, "mcts", ticks, m => m.Proposals);
+        var mcts = Throughput(env, pool, policy, "mcts", ticks, m => m.Proposals, quick);
         report.Add("search.mcts.expansions_per_s", mcts.PerSecond, "1/s", "target >= 1,000,000: children generated and evaluated at expanded leaves");
         report.Add("search.mcts.expansions_per_cpu_s", mcts.PerCpuSecond, "1/s", "the same per CPU-second of the process (robust to a loaded machine)");
         report.Add("search.mcts.nodes_per_s", mcts.NodesPerSecond, "1/s", "distinct tree nodes added per second");
         report.Add("search.mcts.solve_rate", mcts.SolveRate, "", "verifier-guided, 8 attempts' budget");
         progress(0.5);
 
-        var bon = Throughput(env, pool, policy, "bon", ticks, m => m.Episodes * 8);
+        var bon = Throughput(env, pool, policy, "bon", ticks, m => m.Episodes * 8, quick);
         report.Add("search.bon.samples_per_s", bon.PerSecond, "1/s", "complete trajectories per second (N = 8)");
         report.Add("search.bon.samples_per_cpu_s", bon.PerCpuSecond, "1/s", "the same per CPU-second of the process");
         report.Add("search.bon.lines_per_s", bon.LinesPerSecond, "1/s", "policy lines sampled per second");
@@ -95,7 +95,29 @@ public sealed class SearchSuite : IBenchSuite
 
     private readonly record struct Result(double PerSecond, double PerCpuSecond, double NodesPerSecond, double LinesPerSecond, double SolveRate);
 
-    private static Result Throughput(IEnvironment env, List<Problem> pool, IPolicy policy, string search, int ticks, Func<SearchMetrics, long> count)
+    /// <summary>
+    /// Ticks until the JIT has settled: tiered compilation runs hot methods unoptimised (tier 0, then instrumented)
+    /// for the first second or so, and a fixed 20-tick warm-up left part of the measured window there (one source of
+    /// the 0.9M-1.4M spread of earlier runs). At least 20 ticks and 2 s (1 s with <c>--quick</c>): on a loaded machine
+    /// the background compiler itself waits for a core, so a quiet spell alone can come before the optimised code;
+    /// then until no method has been compiled for 0.5 s; at most 15 s (5 s).
+    /// </summary>
+    private static void WarmUp(Pipeline pipeline, bool quick)
+    {
+        pipeline.Run(20); // the policy's per-problem plans, tree arenas at size
+        double least = quick ? 1 : 2, quiet = 0.5, cap = quick ? 5 : 15;
+        var total = Stopwatch.StartNew();
+        var still = Stopwatch.StartNew();
+        long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while ((total.Elapsed.TotalSeconds < least || still.Elapsed.TotalSeconds < quiet) && total.Elapsed.TotalSeconds < cap)
+        {
+            pipeline.Run(5);
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != methods) { methods = now; still.Restart(); }
+        }
+    }
+
+    private static Result Throughput(IEnvironment env, List<Problem> pool, IPolicy policy, string search, int ticks, Func<SearchMetrics, long> count, bool quick)
     {
         using var world = World.Create(7);
         var budget = RunBudget.Parse("attempts:8");
@@ -107,7 +129,7 @@ public sealed class SearchSuite : IBenchSuite
             return (pool[i], StableHash.Combine((ulong)agent.Index, (ulong)episode));
         });
         var pipeline = SearchPipeline.Build(world, run, Agents, SearchAlgorithms.Create(search, 8), costs[0]);
-        pipeline.Run(20); // warm up: JIT, the policy's per-problem plans, tree arenas at size
+        WarmUp(pipeline, quick);
         var m = run.Metrics;
         long c0 = count(m), l0 = m.Proposals, n0 = m.Expansions, e0 = m.Episodes, s0 = m.Solved;
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;

@@ -24,7 +24,8 @@ public static class ScaleCommand
         var budget = new Option<string>("--budget") { Description = "Comma-separated attempt budgets B (B reference attempts' worth of compute per problem)", DefaultValueFactory = _ => "1,2,4,8,16,32" };
         var unit = new Option<string>("--unit") { Description = "Unit the budget is enforced in: policy_calls or tokens", DefaultValueFactory = _ => "policy_calls" };
         var problems = new Option<int>("--problems") { Description = "Problems per point (one agent each)", DefaultValueFactory = _ => 200 };
-        var guidance = new Option<string?>("--guidance") { Description = "confidence, verifier, oracle or rm, for every search (default per search)" };
+        var guidance = new Option<string?>("--guidance") { Description = "confidence, self-eval, verifier, oracle or rm, for every search (default per search)" };
+        var selfEval = new Option<string>("--self-eval") { Description = "Self-evaluator for self-eval guidance: simulated[:error=E,tokens=T], transformer[:line], or auto", DefaultValueFactory = _ => "auto" };
         var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var plot = new Option<string?>("--plot") { Description = "Write the scaling plot to this PNG file" };
         return f.Make("scale", "Test-time scaling sweep: accuracy against compute for each search at each budget", ctx =>
@@ -47,6 +48,7 @@ public static class ScaleCommand
             string policySpec = ctx.Get(policy)!;
             var pol = PolicySpec.Parse(policySpec);
             var scorer = ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed);
+            var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
 
             var set = SearchExperiment.SampleProblems(environment, count, level, ctx.Seed);
             var results = new List<ExperimentResult>();
@@ -57,7 +59,7 @@ public static class ScaleCommand
                 {
                     foreach (int b in budgets)
                     {
-                        results.Add(SearchExperiment.Run(new ExperimentSpec(environment, pol, scorer, s, b, g, budgetUnit, set, ctx.Seed),
+                        results.Add(SearchExperiment.Run(new ExperimentSpec(environment, pol, scorer, s, b, g, budgetUnit, set, ctx.Seed, SelfEvaluator: selfEvaluator),
                             p => progress((done + p) / total)));
                         progress(++done / (double)total);
                     }
@@ -72,7 +74,7 @@ public static class ScaleCommand
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new
                 {
                     env = environment.Name, difficulty = level, policy = policySpec, problems = count, seed = ctx.Seed,
-                    unit = Budget.UnitName(budgetUnit), plot = plotPath,
+                    unit = Budget.UnitName(budgetUnit), plot = plotPath, self_eval = selfEvaluator is null ? null : ctx.Get(selfEval),
                     results = results.Select(r => new
                     {
                         search = r.Search, budget = r.Scale, guidance = r.Signal,
@@ -97,7 +99,7 @@ public static class ScaleCommand
             ctx.Console.Write(table);
             if (plotPath is not null) ctx.Out.WriteLine($"plot: {plotPath}");
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot);
+        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot, selfEval);
     }
 
     private static List<int> ParseBudgets(string text)

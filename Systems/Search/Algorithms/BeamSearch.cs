@@ -52,17 +52,17 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
     {
         var tree = agent.Tree;
         _scored.Clear();
-        foreach (int node in agent.NewNodes)
+        foreach (int node in agent.Fresh)
         {
             if (tree[node].Complete)
             {
                 _finished.Add(node);
-                // An external verifier that accepts an answer ends the search: nothing can beat it.
-                if (UsesVerifier && tree[node].Correct) { agent.Commit(node); return; }
+                // A verifier (or the policy's own self-evaluation) that accepts an answer ends the search.
+                if (Accepts(tree, node)) { agent.Commit(node); return; }
             }
-            // A step an external verifier rejected (signal 0) is a dead end: it never enters the beam. When every child
-            // is rejected, the beam empties and its parents are sampled again below.
-            else if (!(UsesVerifier && NodeSignal(tree, node, Config.Guidance) <= 0))
+            // A step an external verifier (or a sure self-evaluation) rejected (signal 0) is a dead end: it never enters
+            // the beam. When every child is rejected, the beam empties and its parents are sampled again below.
+            else if (!(RejectsOnZero && NodeSignal(tree, node, Config.Guidance) <= 0))
                 _scored.Add((PathScore(tree, node, Config.Guidance, Config.Aggregation), node));
         }
         // Best first; equal scores keep creation order, so the search is deterministic.
@@ -74,7 +74,7 @@ public sealed class BeamSearch(BeamSearchConfig config) : SearchAlgorithm
         if (_beam.Count > 0) return;
         // Every trajectory has ended. An external verifier has rejected them all, so while budget remains, sample the
         // last beam again; otherwise answer with the best finished trajectory.
-        if (UsesVerifier && agent.HasBudget && _previous.Count > 0) _beam.AddRange(_previous);
+        if (RejectsOnZero && agent.HasBudget && _previous.Count > 0) _beam.AddRange(_previous);
         else agent.Commit(Choose(agent));
     }
 

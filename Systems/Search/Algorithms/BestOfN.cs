@@ -33,6 +33,10 @@ public sealed class BestOfN(BestOfNConfig config) : SearchAlgorithm
         UsesVerifier && (kind == NodeKind.Answer || Config.Aggregation is not null);
 
     /// <inheritdoc />
+    public override bool SelfEvaluates(NodeKind kind) =>
+        Guidance == Guidance.SelfEval && (kind == NodeKind.Answer || (Config.Aggregation is not null && kind == NodeKind.Step));
+
+    /// <inheritdoc />
     public override void Begin(SearchAgent agent) => _chains.Begin();
 
     /// <inheritdoc />

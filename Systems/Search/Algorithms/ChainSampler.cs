@@ -38,7 +38,7 @@ internal sealed class ChainSampler
     public void Backup(SearchAgent agent)
     {
         _open.Clear();
-        foreach (int node in agent.NewNodes)
+        foreach (int node in agent.Fresh)
         {
             if (agent.Tree[node].Complete) Finished.Add(node);
             else _open.Add(node);

@@ -56,12 +56,15 @@ public sealed class Hybrid : SearchAlgorithm
         {
             _revising = true;
             int best = _tree.Choose(agent);
-            _revise.StartFrom(agent, best >= 0 && agent.Tree[best].Correct && UsesExternal ? best : Mcts.PrincipalLeaf(agent.Tree));
+            bool vouched = best >= 0 && (UsesExternal ? agent.Tree[best].Correct : _tree.Accepts(agent.Tree, best));
+            _revise.StartFrom(agent, vouched ? best : Mcts.PrincipalLeaf(agent.Tree));
         }
         if (_revising) _revise.Select(agent);
         else _tree.Select(agent);
     }
 
+    // Revision starts from MCTS's accepted answer when it has one the guidance can vouch for: verified (external), or
+    // accepted by the policy's own check (self-evaluation); otherwise from the principal variation.
     private bool UsesExternal => _tree.Guidance is Guidance.Verifier or Guidance.Oracle;
 
     /// <inheritdoc />

@@ -140,14 +140,14 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
     public override void Backup(SearchAgent agent)
     {
         var tree = agent.Tree;
-        foreach (int node in agent.NewNodes)
+        foreach (int node in agent.Fresh)
         {
             ref var n = ref tree[node];
             double v = NodeSignal(tree, node, Config.Guidance);
             n.Visits = 1;
             n.ValueSum = v;
             if (n.Complete && n.AnswerText is not null) _answers.Add(node);
-            if (Config.StopWhenVerified && UsesVerifier && n.Complete && n.Correct)
+            if (Config.StopWhenVerified && Accepts(tree, node))
             {
                 agent.Commit(node);
                 return;
@@ -160,7 +160,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
         }
         foreach (int leaf in _pending)
         {
-            if (Config.Rollouts && _rolloutTip < 0 && StartRollout(tree, leaf, agent.NewNodes)) continue; // backed up when the rollout ends
+            if (Config.Rollouts && _rolloutTip < 0 && StartRollout(tree, leaf, agent.Fresh)) continue; // backed up when the rollout ends
             for (int n = leaf; n >= 0; n = tree[n].Parent) tree[n].VirtualLoss--;
             double best = double.NegativeInfinity;
             for (int c = tree[leaf].FirstChild; c >= 0; c = tree[c].NextSibling) best = Math.Max(best, tree[c].Q);
@@ -171,7 +171,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
     }
 
     // Starts a rollout from the best new, unfinished child of `leaf`; false when every new child has already ended.
-    private bool StartRollout(SearchTree tree, int leaf, IReadOnlyList<int> fresh)
+    private bool StartRollout(SearchTree tree, int leaf, List<int> fresh)
     {
         int best = -1;
         foreach (int c in fresh)
@@ -188,7 +188,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
     private void ContinueRollout(SearchAgent agent)
     {
         var tree = agent.Tree;
-        foreach (int node in agent.NewNodes) _rolloutTip = node;
+        foreach (int node in agent.Fresh) _rolloutTip = node;
         if (!tree[_rolloutTip].Complete) return;
         double value = Config.Guidance == Guidance.Confidence
             ? PathScore(tree, _rolloutTip, Guidance.Confidence, null)
@@ -219,11 +219,19 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
         foreach (int a in _answers)
         {
             if (best < 0) { best = a; continue; }
-            double qa = tree[a].Q, qb = tree[best].Q;
-            if (qa > qb || (qa == qb && tree[a].Visits > tree[best].Visits)) best = a;
+            int order = CompareQ(tree[a].Q, tree[best].Q);
+            if (order > 0 || (order == 0 && tree[a].Visits > tree[best].Visits)) best = a;
         }
         return best;
     }
+
+    /// <summary>
+    /// Compares two mean values, treating values within 1e-9 as equal. Means are sums of backed-up values over visits,
+    /// so the same value backed up a different number of times differs in its last bits ((0.7 + 0.7 + 0.7) / 3 ≠ 0.7); an exact
+    /// comparison let that rounding pick the answer whenever the values tie (e.g. a policy whose confidence is the same
+    /// for every line), instead of the visit counts.
+    /// </summary>
+    public static int CompareQ(double a, double b) => Math.Abs(a - b) <= 1e-9 ? 0 : a.CompareTo(b);
 
     /// <summary>The end of the principal variation: from the root, the most-visited child until a leaf.</summary>
     public static int PrincipalLeaf(SearchTree tree)

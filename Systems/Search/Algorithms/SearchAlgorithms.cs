@@ -15,14 +15,15 @@ public static class SearchAlgorithms
     /// <summary>The default guidance of each algorithm (external: the environment's verifier).</summary>
     public static Guidance DefaultGuidance(string name) => name == "vote" ? Guidance.Confidence : Guidance.Verifier;
 
-    /// <summary>Parses a guidance name: <c>confidence</c> (internal), <c>verifier</c>, <c>oracle</c>, <c>rm</c> (external).</summary>
+    /// <summary>Parses a guidance name: <c>confidence</c>, <c>self-eval</c> (internal), <c>verifier</c>, <c>oracle</c>, <c>rm</c> (external).</summary>
     public static Guidance ParseGuidance(string text) => text.Trim().ToLowerInvariant() switch
     {
-        "confidence" or "internal" or "self" => Guidance.Confidence,
+        "confidence" or "internal" => Guidance.Confidence,
+        "self-eval" or "self_eval" or "selfeval" or "self" => Guidance.SelfEval,
         "verifier" or "external" => Guidance.Verifier,
         "oracle" => Guidance.Oracle,
         "rm" or "prm" or "orm" or "reward_model" => Guidance.RewardModel,
-        _ => throw new FormatException($"unknown guidance '{text}'; known: confidence, verifier, oracle, rm"),
+        _ => throw new FormatException($"unknown guidance '{text}'; known: confidence, self-eval, verifier, oracle, rm"),
     };
 
     /// <summary>Makes a factory of per-agent instances of algorithm <paramref name="name"/> at attempt budget <paramref name="scale"/>.</summary>

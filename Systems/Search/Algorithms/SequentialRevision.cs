@@ -6,7 +6,8 @@ namespace Sim.Systems.Search;
 /// <paramref name="AcceptConfidence"/>, otherwise revise from its least confident line. External
 /// (<see cref="Guidance.Verifier"/>, <see cref="Guidance.Oracle"/>): accept when the verifier says the answer is
 /// right, otherwise revise from the first line the verifier rejected (or, with the oracle, the first step after which
-/// the task became unsolvable). <see cref="Guidance.RewardModel"/>: accept when the ORM score reaches
+/// the task became unsolvable). <see cref="Guidance.SelfEval"/> (internal): accept when the policy's self-evaluation
+/// of the answer says "yes" (above ½), otherwise revise from the first line it says "no" to. <see cref="Guidance.RewardModel"/>: accept when the ORM score reaches
 /// <paramref name="AcceptConfidence"/>, otherwise revise from the lowest-scored step.</param>
 /// <param name="AcceptConfidence">The acceptance threshold for internal and reward-model signals.</param>
 /// <param name="MaxAttempts">A cap on attempts per episode, on top of the budget.</param>
@@ -57,7 +58,7 @@ public sealed class SequentialRevision(RevisionConfig config) : SearchAlgorithm
     public override void Backup(SearchAgent agent)
     {
         var tree = agent.Tree;
-        foreach (int node in agent.NewNodes)
+        foreach (int node in agent.Fresh)
         {
             if (!tree[node].Complete) { _cursor = node; continue; }
             _attempts.Add(node);
@@ -74,6 +75,7 @@ public sealed class SequentialRevision(RevisionConfig config) : SearchAlgorithm
         {
             Guidance.Verifier or Guidance.Oracle => tree[node].Correct,
             Guidance.RewardModel => NodeSignal(tree, node, Guidance.RewardModel) >= Config.AcceptConfidence,
+            Guidance.SelfEval => Accepts(tree, node),
             _ => PathScore(tree, node, Guidance.Confidence, null) >= Config.AcceptConfidence,
         };
     }
@@ -91,6 +93,13 @@ public sealed class SequentialRevision(RevisionConfig config) : SearchAlgorithm
                 if (tree[n].Verdict != Sim.Environments.VerdictKind.Ok) return n;
                 if (Config.Guidance == Guidance.Oracle && tree[n].Solvable == Sim.Environments.Solvability.No) return n;
             }
+            return end;
+        }
+        if (Config.Guidance == Guidance.SelfEval)
+        {
+            // The first line the policy's own check says is wrong.
+            foreach (int n in path)
+                if (tree[n].Kind is NodeKind.Step or NodeKind.Answer && NodeSignal(tree, n, Guidance.SelfEval) <= 0.5) return n;
             return end;
         }
         int worst = end;

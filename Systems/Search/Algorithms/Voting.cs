@@ -41,7 +41,11 @@ public sealed class Voting(VotingConfig config) : SearchAlgorithm
     public override Guidance Guidance => Config.Rule == VoteRule.Majority ? Guidance.Confidence : Config.Guidance;
 
     /// <inheritdoc />
-    public override string SignalName => Config.Rule == VoteRule.Majority ? "majority" : "weighted-" + Config.Guidance.ToString().ToLowerInvariant();
+    public override string SignalName => Config.Rule == VoteRule.Majority ? "majority" : "weighted-" + GuidanceName(Config.Guidance);
+
+    /// <inheritdoc />
+    public override bool SelfEvaluates(NodeKind kind) =>
+        Config.Rule == VoteRule.Weighted && Guidance == Guidance.SelfEval && (kind == NodeKind.Answer || (Config.Aggregation is not null && kind == NodeKind.Step));
 
     /// <inheritdoc />
     public override bool UsesVerifier => Config.Rule == VoteRule.Weighted && base.UsesVerifier;

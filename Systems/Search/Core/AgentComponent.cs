@@ -36,6 +36,7 @@ public record struct AgentComponent(SearchAgent Agent) : IStateHashable
             hasher.Add(n.ValueSum);
             hasher.Add(n.Prior);
             hasher.Add(n.ModelScore);
+            hasher.Add(n.SelfScore);
         }
     }
 }

@@ -19,4 +19,10 @@ public enum Guidance : byte
     /// <summary>External, learned: the reward model (PRM scores per step, ORM score for complete answers) or value model
     /// given to the run.</summary>
     RewardModel = 3,
+
+    /// <summary>Internal: self-evaluation. The policy judges each of its own lines ("is this step correct?") through
+    /// the run's <see cref="Sim.Agents.Policies.ISelfEvaluator"/>; each judgement costs a policy call and tokens. A
+    /// judgement above ½ is a "yes": it accepts an answer (and stops the search, as a verified answer does), and a
+    /// judgement of exactly 0 rejects a step (pruned, as a verifier's rejection is).</summary>
+    SelfEval = 4,
 }

@@ -16,10 +16,22 @@ public sealed class SearchAgent
     internal readonly List<int> Fresh = new();
     internal readonly List<ProposedStep> Proposed = new();
     internal readonly List<PolicyContext> Contexts = new();
+    // Where each request's proposals are in this tick's policy batches (filled by the policy stage, read by the environments stage).
+    internal readonly List<(PolicySystem.Batch Batch, int Index)> Slots = new();
     internal bool Recorded;
     // The replay must clear this agent's tree next tick: a reader applies a tick's clears before its node records,
     // so clearing in the tick that also carries the finished tree's chosen path would mix the two trees.
     internal bool ClearPending;
+    // The verdict table of the current problem (looked up once per episode) and this tick's cache lookups, added to
+    // the shared counters once per tick.
+    internal VerdictCache.Table? VerdictTable;
+    internal int CacheHits, CacheMisses;
+    // The episodes stage decided that the agent starts a task (NextTask, or one asked of the run on every core when the
+    // run's assignment is per agent); search.select starts it. Retired: the run had no task left for it (per-agent
+    // assignment only), so it is not asked again.
+    internal (Problem Problem, ulong Seed) NextTask;
+    internal bool StartPending, Retired;
+    internal SearchRun? Run;
 
     /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
     public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)
@@ -103,8 +115,30 @@ public sealed class SearchAgent
         Requests.Clear();
         Fresh.Clear();
         Proposed.Clear();
+        VerdictTable = Verdicts?.For(problem);
         Tree.Reset(env.Start(problem));
         Algorithm.Begin(this);
+    }
+
+    // Starts the task the episodes stage assigned (search.select, on the agent's own thread); false when there was none.
+    internal bool StartAssigned(long tick)
+    {
+        StartPending = false;
+        var run = Run!;
+        if (run.ParallelNextProblem)
+        {
+            if (run.NextProblem(this, Episodes) is not { } next)
+            {
+                Retired = true;
+                ClearPending = false;
+                return false;
+            }
+            NextTask = next;
+        }
+        var task = NextTask;
+        NextTask = default;
+        Begin(run.Env, task.Problem, task.Seed, tick);
+        return true;
     }
 
     /// <summary>

@@ -19,7 +19,11 @@ public abstract class SearchAlgorithm
     public abstract Guidance Guidance { get; }
 
     /// <summary>How reports name the search's signal: the guidance, lower case (voting says <c>majority</c>).</summary>
-    public virtual string SignalName => Guidance.ToString().ToLowerInvariant();
+    public virtual string SignalName => GuidanceName(Guidance);
+
+    /// <summary>A guidance's name as the command line writes it (<c>confidence</c>, <c>verifier</c>, <c>oracle</c>,
+    /// <c>rm</c>... <c>self-eval</c>), except that the reward model reports as <c>rewardmodel</c> as it always has.</summary>
+    public static string GuidanceName(Guidance guidance) => guidance == Guidance.SelfEval ? "self-eval" : guidance.ToString().ToLowerInvariant();
 
     /// <summary>True when the search reads the environment verifier (its checks are charged to the ledger).</summary>
     public virtual bool UsesVerifier => Guidance is Guidance.Verifier or Guidance.Oracle;
@@ -29,6 +33,28 @@ public abstract class SearchAlgorithm
 
     /// <summary>True when new nodes must be scored by the reward model (charged to the ledger).</summary>
     public virtual bool UsesRewardModel => Guidance == Guidance.RewardModel;
+
+    /// <summary>
+    /// True when the search has the policy judge its new lines of <paramref name="kind"/> (self-evaluation, charged to
+    /// the ledger as policy calls and tokens): steps and answers under <see cref="Guidance.SelfEval"/>.
+    /// </summary>
+    public virtual bool SelfEvaluates(NodeKind kind) => Guidance == Guidance.SelfEval && kind is NodeKind.Step or NodeKind.Answer;
+
+    /// <summary>True when a zero signal means the guidance rejected the line (a verifier, the oracle, or a self-evaluation
+    /// that is sure the line is wrong), so it is a dead end rather than a low score.</summary>
+    public bool RejectsOnZero => UsesVerifier || Guidance == Guidance.SelfEval;
+
+    /// <summary>
+    /// True when the guidance accepts the complete node as a right answer, which ends the search: the verifier says it is
+    /// correct (external guidance), or the policy's self-evaluation says "yes" (above ½). Other guidance accepts nothing.
+    /// </summary>
+    public bool Accepts(SearchTree tree, int node)
+    {
+        ref var n = ref tree[node];
+        if (!n.Complete || n.AnswerText is null) return false;
+        if (UsesVerifier) return n.Correct;
+        return Guidance == Guidance.SelfEval && n.SelfScore > 0.5;
+    }
 
     /// <summary>Resets the per-episode state; the tree already holds the root.</summary>
     public abstract void Begin(SearchAgent agent);
@@ -43,7 +69,7 @@ public abstract class SearchAlgorithm
     public abstract int Choose(SearchAgent agent);
 
     /// <summary>
-    /// The guidance signal of one node in [0, 1] (higher is better): the policy's confidence (internal); the process
+    /// The guidance signal of one node in [0, 1] (higher is better): the policy's confidence or its self-evaluation (internal); the process
     /// reward of a step or the outcome of an answer (verifier); exact solvability where known (oracle); the reward
     /// model's score (reward model).
     /// </summary>
@@ -60,6 +86,11 @@ public abstract class SearchAlgorithm
                 return n.Solvable switch { Solvability.Yes => 1, Solvability.No => 0, _ => n.Reward };
             case Guidance.RewardModel:
                 return double.IsNaN(n.ModelScore) ? 0 : n.ModelScore;
+            case Guidance.SelfEval:
+                // Thoughts and corrections are not judged: they carry the judgement of the line they follow.
+                while (double.IsNaN(tree[node].SelfScore) && tree[node].Parent >= 0 && tree[node].Kind is NodeKind.Thought or NodeKind.Correction)
+                    node = tree[node].Parent;
+                return double.IsNaN(tree[node].SelfScore) ? 0 : tree[node].SelfScore;
             default:
                 if (n.Complete) return n.Correct ? 1 : n.Reward;
                 return n.Kind is NodeKind.Thought or NodeKind.Correction ? tree[Math.Max(n.Parent, 0)].Reward : n.Reward;

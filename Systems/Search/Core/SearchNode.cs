@@ -66,6 +66,10 @@ public struct SearchNode
     /// <summary>The reward model's score of this node (PRM for steps, ORM for complete nodes); NaN when not scored.</summary>
     public double ModelScore;
 
+    /// <summary>The policy's self-evaluation of this line (the probability it gives that the line is correct); NaN when
+    /// not judged (thoughts and corrections are not; searches without self-evaluation judge nothing).</summary>
+    public double SelfScore;
+
     /// <summary>The node's prior for PUCT (the policy's normalised probability among its siblings).</summary>
     public double Prior;
 

@@ -36,6 +36,7 @@ public sealed class SearchTree
         root.State = start;
         root.Confidence = 1;
         root.Prior = 1;
+        root.SelfScore = 1; // the empty trace has nothing wrong in it
         root.Solvable = Solvability.Unknown;
     }
 
@@ -66,6 +67,7 @@ public sealed class SearchTree
         n.Text = text;
         n.State = parent >= 0 ? _nodes[parent].State : null!;
         n.ModelScore = double.NaN;
+        n.SelfScore = double.NaN;
         return ref n;
     }
 

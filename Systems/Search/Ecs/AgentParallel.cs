@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Sim.Systems.Search;
 
 /// <summary>
@@ -10,7 +12,7 @@ internal static class AgentParallel
     public static void For(List<SearchAgent> agents, Action<SearchAgent> body)
     {
         int n = agents.Count;
-        int workers = Math.Min(Environment.ProcessorCount * 4, n / 32);
+        int workers = Workers(n);
         if (workers <= 1)
         {
             foreach (var a in agents) body(a);
@@ -22,4 +24,39 @@ internal static class AgentParallel
             for (int i = lo; i < hi; i++) body(agents[i]);
         });
     }
+
+    /// <summary>
+    /// As <see cref="For"/>, and charges each agent's ledger with the wall time of its work: <paramref name="body"/>
+    /// returns true when it worked on the agent. One clock read per agent (the end of one agent's work is the start of
+    /// the next's), not two: at a million lines a second the reads themselves were a few percent of the tick.
+    /// </summary>
+    public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body)
+    {
+        int n = agents.Count;
+        int workers = Workers(n);
+        if (workers <= 1)
+        {
+            Range(agents, 0, n, body);
+            return;
+        }
+        Parallel.For(0, workers, w => Range(agents, (int)((long)n * w / workers), (int)((long)n * (w + 1) / workers), body));
+    }
+
+    private static void Range(List<SearchAgent> agents, int lo, int hi, Func<SearchAgent, bool> body)
+    {
+        long last = Stopwatch.GetTimestamp();
+        for (int i = lo; i < hi; i++)
+        {
+            var agent = agents[i];
+            if (!body(agent)) continue;
+            long now = Stopwatch.GetTimestamp();
+            agent.Ledger.WallMs += (now - last) * MsPerTick;
+            last = now;
+        }
+    }
+
+    private static readonly double MsPerTick = 1000.0 / Stopwatch.Frequency;
+
+    // One core: no workers to hand off to (a parallel loop would only add scheduling and spinning).
+    private static int Workers(int n) => Environment.ProcessorCount == 1 ? 1 : Math.Min(Environment.ProcessorCount * 4, n / 32);
 }

@@ -5,8 +5,11 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// <c>episodes</c> (and <c>spawn</c>): records each ended episode in the run's <see cref="SearchMetrics"/> and gives the
-/// agent its next task from <see cref="SearchRun.NextProblem"/>; an agent with no next task stays idle. Runs on one
-/// thread, in agent order, so problem assignment is deterministic.
+/// agent its next task from <see cref="SearchRun.NextProblem"/>; an agent with no next task stays idle. The bookkeeping
+/// runs on one thread, in agent order. The episode itself starts (environment start state, tree reset, algorithm reset)
+/// at the top of the agent's next <c>search.select</c>, on every core; so does problem assignment when
+/// <see cref="SearchRun.ParallelNextProblem"/> says it depends only on the agent and its episode number (otherwise it
+/// runs here, in agent order). Either way the result does not depend on the thread count.
 /// </summary>
 public sealed class EpisodeSystem : ISystem
 {
@@ -26,9 +29,12 @@ public sealed class EpisodeSystem : ISystem
         foreach (var agent in run.Agents)
         {
             if (_countExpansions) m.Expansions += agent.Fresh.Count;
+            // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
+            // recorded then, and its new one is cleared and sent once it exists.
+            if (agent.StartPending) { active++; continue; }
             if (agent.ClearPending)
             {
-                // The episode that began last tick: drop the old tree, then send the new root with its text.
+                // The episode that began this tick: drop the old tree, then send the new root with its text.
                 events?.TreesCleared.Add(agent.Index);
                 if (!agent.Fresh.Contains(0)) agent.Fresh.Add(0);
                 agent.ClearPending = false;
@@ -45,14 +51,19 @@ public sealed class EpisodeSystem : ISystem
                 m.Spent.Add(agent.Ledger);
                 m.Outcomes.Add((agent.Index, agent.Solved, agent.Ledger));
             }
-            if (agent.Problem is null || agent.Done)
+            if ((agent.Problem is null || agent.Done) && !agent.Retired)
             {
-                var next = run.NextProblem(agent, agent.Episodes);
-                if (next is { } n)
+                if (!run.ParallelNextProblem)
                 {
-                    agent.Begin(run.Env, n.Problem, n.Seed, tick.Tick);
-                    agent.ClearPending = true; // the replay clears and sends the new root next tick
+                    if (run.NextProblem(agent, agent.Episodes) is not { } next) continue; // no task now: idle
+                    agent.NextTask = next;
                 }
+                // The agent starts its task at the top of its next search.select (on every core); the replay clears
+                // its tree and sends the new root at the end of that tick.
+                agent.StartPending = true;
+                agent.ClearPending = true;
+                active++;
+                continue;
             }
             if (!agent.Done && agent.Problem is not null) active++;
         }

@@ -6,20 +6,21 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// <c>policy</c>: gathers every agent's queued expansions into one batch and calls the policy once per distinct K
-/// (usually once per tick), then hands each agent its proposals and charges its ledger: one policy call per line, the
-/// line's tokens, and its share of the call's wall time.
+/// (usually once per tick). Each agent collects its proposals, and is charged for them (one policy call per line, the
+/// line's tokens, and its share of the call's wall time), on its own thread at the start of the environments stage.
 /// </summary>
 public sealed class PolicySystem : ISystem
 {
-    private readonly List<SearchAgent> _agents = new();
     private readonly Dictionary<int, Batch> _batches = new();
-    private readonly List<(SearchAgent Agent, Batch Batch, int Index)> _owners = new();
+    private Batch? _last;
 
-    private sealed class Batch(int k)
+    /// <summary>One policy call's contexts (all requests of one K) and its output.</summary>
+    internal sealed class Batch(int k)
     {
         public readonly int K = k;
         public readonly List<PolicyContext> Contexts = new();
         public ProposedStep[] Output = [];
+        public double MsPerLine;
     }
 
     /// <inheritdoc />
@@ -27,20 +28,20 @@ public sealed class PolicySystem : ISystem
     {
         var world = tick.World;
         var run = world.Resources.Get<SearchRun>();
-        _agents.Clear();
-        world.Query(SearchSelectSystem.Agents, (ref AgentComponent c) => _agents.Add(c.Agent));
         foreach (var b in _batches.Values) b.Contexts.Clear();
-        _owners.Clear();
         int total = 0;
-        foreach (var agent in _agents)
+        // The contexts were built on every core in search.select; here they are only gathered, in agent order (the
+        // order of the agent entities), remembering where each request's proposals will be.
+        foreach (var agent in run.Agents)
         {
-            // The contexts were built on every core in search.select; here they are only gathered, in agent order.
             var requests = agent.Requests;
+            var slots = agent.Slots;
+            slots.Clear();
             for (int i = 0; i < requests.Count; i++)
             {
                 int k = requests[i].K;
-                if (!_batches.TryGetValue(k, out var batch)) _batches[k] = batch = new Batch(k);
-                _owners.Add((agent, batch, batch.Contexts.Count));
+                var batch = _last is { } last && last.K == k ? last : Find(k);
+                slots.Add((batch, batch.Contexts.Count));
                 batch.Contexts.Add(agent.Contexts[i]);
                 total += k;
             }
@@ -57,19 +58,40 @@ public sealed class PolicySystem : ISystem
             run.Metrics.BatchedPolicyCalls++;
         }
         double msPerLine = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / total;
+        foreach (var batch in _batches.Values) batch.MsPerLine = msPerLine;
+        // Each agent takes its proposals (and is charged for them) at the start of the environments stage, on every
+        // core: see Collect.
+        run.Metrics.Proposals += total;
+    }
 
-        foreach (var (agent, batch, index) in _owners)
+    private Batch Find(int k)
+    {
+        if (!_batches.TryGetValue(k, out var batch)) _batches[k] = batch = new Batch(k);
+        return _last = batch;
+    }
+
+    /// <summary>
+    /// Hands <paramref name="agent"/> its proposals of this tick's batched calls, in request order, and charges its
+    /// ledger: one policy call per line, the line's tokens, and its share of the calls' wall time. Called on the agent's
+    /// own thread by the environments stage (so the per-agent work runs on every core without another pass).
+    /// </summary>
+    internal static void Collect(SearchAgent agent)
+    {
+        var slots = agent.Slots;
+        for (int i = 0; i < slots.Count; i++)
         {
+            var (batch, index) = slots[i];
             int k = batch.K;
+            var output = batch.Output;
             for (int j = 0; j < k; j++)
             {
-                var p = batch.Output[index * k + j];
+                var p = output[index * k + j];
                 agent.Proposed.Add(p);
                 agent.Ledger.Tokens += p.Tokens;
             }
             agent.Ledger.PolicyCalls += k;
-            agent.Ledger.WallMs += msPerLine * k;
+            agent.Ledger.WallMs += batch.MsPerLine * k;
         }
-        run.Metrics.Proposals += total;
+        slots.Clear();
     }
 }

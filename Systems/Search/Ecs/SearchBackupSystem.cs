@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sim.Engine;
 
 namespace Sim.Systems.Search;
@@ -9,15 +8,14 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class SearchBackupSystem : ISystem
 {
-    private static void Backup(SearchAgent agent)
+    private static bool Backup(SearchAgent agent)
     {
-        if (agent.Done || agent.Problem is null) return;
-        long t0 = Stopwatch.GetTimestamp();
+        if (agent.Done || agent.Problem is null) return false;
         agent.Algorithm.Backup(agent);
         if (!agent.Done && !agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
-        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return true;
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Backup);
+    public void Update(in TickContext tick) => AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, Backup);
 }

@@ -27,6 +27,12 @@ public sealed class SearchMetrics
     /// <summary>Batched reward-model calls made.</summary>
     public long BatchedScorerCalls;
 
+    /// <summary>Batched self-evaluation calls made.</summary>
+    public long BatchedSelfEvalCalls;
+
+    /// <summary>Lines the policy judged (self-evaluation), all agents.</summary>
+    public long SelfEvaluations;
+
     /// <summary>Ticks run.</summary>
     public long Ticks;
 

@@ -6,7 +6,7 @@ namespace Sim.Systems.Search;
 /// Wires the search systems into a world's tick, one per stage of <see cref="Stages"/>:
 /// <c>spawn</c> (<see cref="EpisodeSystem"/>: give agents tasks) → <c>search.select</c> (<see cref="SearchSelectSystem"/>)
 /// → <c>policy</c> (<see cref="PolicySystem"/>, one batched call) → <c>environments</c> (<see cref="StepVerifySystem"/>)
-/// → <c>reward_models</c> (<see cref="RewardModelSystem"/>, one batched call) → <c>search.backup</c>
+/// → <c>reward_models</c> (<see cref="RewardModelSystem"/> and <see cref="SelfEvalSystem"/>, one batched call each) → <c>search.backup</c>
 /// (<see cref="SearchBackupSystem"/>) → <c>episodes</c> (<see cref="EpisodeSystem"/>: record outcomes, next tasks).
 /// </summary>
 public static class SearchPipeline
@@ -21,7 +21,7 @@ public static class SearchPipeline
         world.Resources.Set(run);
         for (int i = 0; i < agents; i++)
         {
-            var agent = new SearchAgent(i, algorithm(), budget, maxDepth) { Verdicts = run.Verdicts };
+            var agent = new SearchAgent(i, algorithm(), budget, maxDepth) { Verdicts = run.Verdicts, Run = run };
             run.Agents.Add(agent);
             world.Create(new AgentComponent(agent));
         }
@@ -31,6 +31,7 @@ public static class SearchPipeline
             .Add(Stages.Policy, new PolicySystem())
             .Add(Stages.Environments, new StepVerifySystem())
             .Add(Stages.RewardModels, new RewardModelSystem())
+            .Add(Stages.RewardModels, new SelfEvalSystem())
             .Add(Stages.SearchBackup, new SearchBackupSystem())
             .Add(Stages.Episodes, new EpisodeSystem(countExpansions: true));
     }

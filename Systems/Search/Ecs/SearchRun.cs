@@ -28,6 +28,9 @@ public sealed class SearchRun
     /// <summary>The reward model, or null when no algorithm uses one.</summary>
     public INodeScorer? Scorer { get; }
 
+    /// <summary>The policy's self-evaluator, for <see cref="Guidance.SelfEval"/>; null when no algorithm uses one.</summary>
+    public ISelfEvaluator? SelfEvaluator { get; init; }
+
     /// <summary>The run's seed: the policy's call seed and the root of every episode seed.</summary>
     public ulong Seed { get; }
 
@@ -36,6 +39,13 @@ public sealed class SearchRun
     /// agent then stays idle. Called from the spawn and episodes stages, on one thread.
     /// </summary>
     public Func<SearchAgent, int, (Problem Problem, ulong Seed)?> NextProblem { get; }
+
+    /// <summary>
+    /// True when <see cref="NextProblem"/> depends only on the agent (its index, its own fields) and the episode number,
+    /// and may set only the agent's own fields: the episodes stage then calls it on every core (problem generation is
+    /// the main cost of starting an episode). False (the default): it is called on one thread, in agent order.
+    /// </summary>
+    public bool ParallelNextProblem { get; init; }
 
     /// <summary>The memoized verdicts of the run's problems.</summary>
     public VerdictCache Verdicts { get; } = new();

@@ -1,20 +1,23 @@
-using System.Diagnostics;
 using Sim.Engine;
 
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// <c>search.select</c>: every working agent, on every core, either commits (budget spent) or lets its algorithm queue
+/// <c>search.select</c>: every agent, on every core, first starts the task the episodes stage gave it (if any); then
+/// every working agent either commits (budget spent) or lets its algorithm queue
 /// this tick's expansions. An agent that queues nothing while still working commits its best answer, so no agent stalls.
 /// </summary>
 public sealed class SearchSelectSystem : ISystem
 {
     internal static readonly QueryDescription Agents = new QueryDescription().WithAll<AgentComponent>();
 
-    private static void Select(SearchAgent agent)
+    private long _tick;
+    private Func<SearchAgent, bool>? _select;
+
+    private bool Select(SearchAgent agent)
     {
-        if (agent.Done || agent.Problem is null) return;
-        long t0 = Stopwatch.GetTimestamp();
+        if (agent.StartPending && !agent.StartAssigned(_tick)) return false;
+        if (agent.Done || agent.Problem is null) return false;
         agent.Fresh.Clear();
         agent.Proposed.Clear();
         if (!agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
@@ -24,9 +27,13 @@ public sealed class SearchSelectSystem : ISystem
             if (!agent.Done && agent.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
             agent.BuildContexts();
         }
-        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        return true;
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Select);
+    public void Update(in TickContext tick)
+    {
+        _tick = tick.Tick;
+        AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, _select ??= Select);
+    }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sim.Agents.Policies;
 using Sim.Engine;
 using Sim.Environments;
@@ -15,12 +14,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class StepVerifySystem : ISystem
 {
-    private static void Verify(SearchAgent agent)
+    private static bool Verify(SearchAgent agent)
     {
-        if (agent.Requests.Count == 0) return;
-        long t0 = Stopwatch.GetTimestamp();
+        if (agent.Requests.Count == 0) return false;
+        PolicySystem.Collect(agent);
         var tree = agent.Tree;
-                    int p = 0;
+        int p = 0;
         foreach (var r in agent.Requests)
         {
             for (int j = 0; j < r.K; j++)
@@ -43,8 +42,16 @@ public sealed class StepVerifySystem : ISystem
             }
         }
         agent.Requests.Clear();
-        agent.Ledger.WallMs += Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (agent.CacheHits + agent.CacheMisses > 0)
+        {
+            agent.Verdicts?.Count(agent.CacheHits, agent.CacheMisses);
+            agent.CacheHits = agent.CacheMisses = 0;
+        }
+        return true;
     }
+
+    private static readonly Func<string, string> AnswerText = line =>
+        line.AsSpan().TrimStart().StartsWith("Answer:", StringComparison.Ordinal) ? StepProtocol.AnswerOf(line) : line.Trim();
 
     private static NodeKind KindOf(StepKind kind) => kind switch
     {
@@ -65,9 +72,13 @@ public sealed class StepVerifySystem : ISystem
         {
             case NodeKind.Step:
             {
-                var v = agent.Verdicts is { } cache
-                    ? cache.CheckStep(agent.Env, agent.Problem, parent.State, parent.PathHash, n.Text)
-                    : agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
+                StepVerdict v;
+                if (agent.VerdictTable is { } table)
+                {
+                    v = table.CheckStep(agent.Env, agent.Problem, parent.State, n.PathHash, n.Text, out bool hit);
+                    if (hit) agent.CacheHits++; else agent.CacheMisses++;
+                }
+                else v = agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
                 n.Verdict = v.Kind;
                 n.Reward = v.ProcessReward;
                 n.State = v.State;
@@ -77,11 +88,18 @@ public sealed class StepVerifySystem : ISystem
             }
             case NodeKind.Answer:
             {
-                string text = n.Text.AsSpan().TrimStart().StartsWith("Answer:", StringComparison.Ordinal)
-                    ? StepProtocol.AnswerOf(n.Text) : n.Text.Trim();
-                var v = agent.Verdicts is { } cache
-                    ? cache.CheckAnswer(agent.Env, agent.Problem, text)
-                    : agent.Env.CheckAnswer(agent.Problem, text);
+                AnswerVerdict v;
+                string text;
+                if (agent.VerdictTable is { } table)
+                {
+                    v = table.CheckAnswerLine(agent.Env, agent.Problem, n.Text, AnswerText, out text, out bool hit);
+                    if (hit) agent.CacheHits++; else agent.CacheMisses++;
+                }
+                else
+                {
+                    text = AnswerText(n.Text);
+                    v = agent.Env.CheckAnswer(agent.Problem, text);
+                }
                 n.Verdict = v.Kind;
                 n.Reward = v.Reward;
                 n.Complete = true;
@@ -128,5 +146,5 @@ public sealed class StepVerifySystem : ISystem
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => AgentParallel.For(tick.World.Resources.Get<SearchRun>().Agents, Verify);
+    public void Update(in TickContext tick) => AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, Verify);
 }

@@ -15,6 +15,7 @@ namespace Sim.Systems.Search;
 /// <param name="Budget">The per-episode budget.</param>
 /// <param name="Seed">The run seed.</param>
 /// <param name="MaxDepth">The trajectory length limit.</param>
+/// <param name="SelfEvaluator">The policy's self-evaluator, for <see cref="Guidance.SelfEval"/>.</param>
 public sealed record ContinuousRunSpec(
     IEnvironment Env,
     int Difficulty,
@@ -25,7 +26,8 @@ public sealed record ContinuousRunSpec(
     int Agents,
     RunBudget Budget,
     ulong Seed,
-    int MaxDepth = 32);
+    int MaxDepth = 32,
+    ISelfEvaluator? SelfEvaluator = null);
 
 /// <summary>
 /// Builds a world of agents that each sample a problem (seeded by the run seed, the agent and its episode number), search
@@ -44,7 +46,7 @@ public static class ContinuousRun
             var problem = spec.Env.Sample(seed, spec.Difficulty);
             agent.Budget = spec.Budget.For(spec.Env, problem);
             return (problem, seed);
-        });
+        }) { ParallelNextProblem = true, SelfEvaluator = spec.SelfEvaluator };
         return SearchPipeline.Build(world, run, spec.Agents, factory, new Budget(BudgetUnit.PolicyCalls, 1), spec.MaxDepth);
     }
 }

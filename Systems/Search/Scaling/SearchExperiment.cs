@@ -17,6 +17,7 @@ namespace Sim.Systems.Search;
 /// <param name="Problems">The problems, one agent each.</param>
 /// <param name="Seed">The run seed; problem i's episode seed derives from it and i, so every algorithm sees the same draws.</param>
 /// <param name="MaxDepth">The trajectory length limit.</param>
+/// <param name="SelfEvaluator">The policy's self-evaluator, for <see cref="Guidance.SelfEval"/>.</param>
 public sealed record ExperimentSpec(
     IEnvironment Env,
     IPolicy Policy,
@@ -27,7 +28,8 @@ public sealed record ExperimentSpec(
     BudgetUnit Unit,
     IReadOnlyList<Problem> Problems,
     ulong Seed,
-    int MaxDepth = 32);
+    int MaxDepth = 32,
+    ISelfEvaluator? SelfEvaluator = null);
 
 /// <summary>What one <see cref="ExperimentSpec"/> gave.</summary>
 /// <param name="Search">The algorithm's name.</param>
@@ -81,7 +83,7 @@ public static class SearchExperiment
             if (episode > 0) return null;
             agent.Budget = budgets[agent.Index];
             return (spec.Problems[agent.Index], StableHash.Combine(spec.Seed, (ulong)agent.Index));
-        });
+        }) { SelfEvaluator = spec.SelfEvaluator };
         var pipeline = SearchPipeline.Build(world, run, spec.Problems.Count, factory, budgets[0], spec.MaxDepth);
         long ticks = SearchPipeline.RunToCompletion(pipeline, 1_000_000, progress);
         sw.Stop();

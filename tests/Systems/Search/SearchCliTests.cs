@@ -97,6 +97,18 @@ public class SearchCliTests
     }
 
     [Test]
+    public void SelfEvaluationGuidanceChargesPolicyCallsNotTheVerifier()
+    {
+        var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "12", "--search", "mcts", "--guidance", "self-eval",
+            "--self-eval", "simulated:error=0.05,tokens=3", "--json");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok), stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.That(doc.RootElement.GetProperty("guidance").GetString(), Is.EqualTo("self-eval"));
+        Assert.That(doc.RootElement.GetProperty("self_evaluations_per_episode").GetDouble(), Is.GreaterThan(0));
+        Assert.That(doc.RootElement.GetProperty("verifier_calls_per_episode").GetDouble(), Is.Zero);
+    }
+
+    [Test]
     public void RunTableShowsSolveRateComputeAndSpeed()
     {
         var (code, stdout, stderr) = CliTests.Run("run", "--agents", "16", "--ticks", "10", "--search", "beam", "--guidance", "confidence");
@@ -116,6 +128,9 @@ public class SearchCliTests
     [TestCase("run", "--guidance", "rm", "--rm", "/nonexistent/rm")]
     [TestCase("run", "--rm", "simulated:noise=-1")]
     [TestCase("run", "--policy", "transformer:/nonexistent/ckpt")]
+    [TestCase("run", "--guidance", "self-eval", "--self-eval", "simulated:error=2")]
+    [TestCase("run", "--guidance", "self-eval", "--self-eval", "transformer")]
+    [TestCase("scale", "--guidance", "self-eval", "--self-eval", "oracle")]
     [TestCase("scale", "--budget", "0")]
     [TestCase("scale", "--search", "bon,dfs")]
     [TestCase("scale", "--unit", "wall_ms")]
