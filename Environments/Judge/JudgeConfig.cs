@@ -24,6 +24,14 @@ public sealed record JudgeConfig
     /// <summary>Scale of the Bradley–Terry preference: P(A over B) = σ((score A − score B) / Temperature).</summary>
     public double Temperature { get; init; } = 0.1;
 
+    /// <summary>
+    /// The judge accepts an answer (verdict <see cref="VerdictKind.Ok"/>, "correct") when its score reaches this; below it
+    /// the verdict is <see cref="VerdictKind.WrongAnswer"/>. Either way the outcome reward is the judge's score. Searches
+    /// guided by the verifier stop at the first accepted answer, so a lenient threshold (or a biased judge) lets
+    /// answers of low gold quality through: the over-optimisation this environment exists to show.
+    /// </summary>
+    public double AcceptScore { get; init; } = 0.9;
+
     /// <summary>Seed of the judge's noise (a different judge is a different seed).</summary>
     public ulong Seed { get; init; } = 7;
 }

@@ -13,7 +13,9 @@ namespace Sim.Environments.Judge;
 /// <para><b>Step.</b> One more sentence (or paragraph) of the answer, appended to the draft. Always valid unless empty.</para>
 /// <para><b>Process reward</b> in [0, 1]: the judge's score of the draft so far. <see cref="StepVerdict.SolvableFromHere"/> is Unknown.</para>
 /// <para><b>Answer.</b> The whole answer; the outcome reward is the judge's score, with the gold score beside it. The
-/// verdict kind is Ok for any non-empty answer (it was judged), Malformed for an empty one.</para>
+/// verdict kind is Ok ("correct") when the judge accepts it (score at least <see cref="JudgeConfig.AcceptScore"/>),
+/// WrongAnswer below that, Malformed for an empty answer. Solve rates on this environment are therefore judge
+/// acceptance rates; the gold reward says how good the accepted answers really are.</para>
 /// <para><b>Episode end.</b> Only by submitting an answer. <b>Difficulty</b> 1–5: the rubric counts difficulty + 1 key points.</para>
 /// </summary>
 public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>
@@ -119,7 +121,10 @@ public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>
     {
         if (answer.Trim().Length == 0) return new AnswerVerdict(VerdictKind.Malformed, 0, "empty answer", 0, 0);
         var s = Score(spec, answer);
-        return new AnswerVerdict(VerdictKind.Ok, s.Judge, $"judge {s.Judge:0.###}, gold {s.Gold:0.###}", s.Judge, s.Gold);
+        // The reward is the judge's score whether or not it accepts: best-of-N and voting rank by it.
+        var kind = s.Judge >= Config.AcceptScore ? VerdictKind.Ok : VerdictKind.WrongAnswer;
+        string verb = kind == VerdictKind.Ok ? "accepted" : "rejected";
+        return new AnswerVerdict(kind, s.Judge, $"{verb}: judge {s.Judge:0.###} (accepts at {Config.AcceptScore:0.###}), gold {s.Gold:0.###}", s.Judge, s.Gold);
     }
 
     /// <inheritdoc />

@@ -83,6 +83,7 @@ public static class RunCommand
                     self_evaluations_per_episode = m.SelfEvaluations / episodes,
                     episodes = m.Episodes, solved = m.Solved, answered = m.Answered,
                     solve_rate = rate.Rate, solve_rate_low = rate.Low, solve_rate_high = rate.High,
+                    mean_reward = m.MeanReward, mean_gold_reward = double.IsNaN(m.MeanGold) ? (double?)null : m.MeanGold,
                     tokens_per_episode = m.Spent.Tokens / episodes, policy_calls_per_episode = m.Spent.PolicyCalls / episodes,
                     verifier_calls_per_episode = m.Spent.VerifierCalls / episodes, rm_calls_per_episode = m.Spent.RewardModelCalls / episodes,
                     steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
@@ -94,6 +95,9 @@ public static class RunCommand
             var table = new Table().AddColumns("metric", "value");
             table.AddRow("episodes finished", m.Episodes.ToString());
             table.AddRow("solve rate (95% CI)", Markup.Escape(m.Episodes > 0 ? $"{rate.Rate:P1} [{rate.Low:P1}, {rate.High:P1}]" : "-"));
+            table.AddRow("mean outcome reward", m.MeanReward.ToString("F3"));
+            // Proxy-rewarded environments (the judge) also report the gold quality of what the proxy accepted.
+            if (!double.IsNaN(m.MeanGold)) table.AddRow("mean gold reward (proxy-rewarded env)", m.MeanGold.ToString("F3"));
             table.AddRow("tokens / episode", (m.Spent.Tokens / episodes).ToString("F1"));
             table.AddRow("policy calls / episode", (m.Spent.PolicyCalls / episodes).ToString("F1"));
             table.AddRow("verifier calls / episode", (m.Spent.VerifierCalls / episodes).ToString("F1"));

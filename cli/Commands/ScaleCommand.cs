@@ -81,19 +81,28 @@ public static class ScaleCommand
                         accuracy = r.Accuracy.Rate, ci_low = r.Accuracy.Low, ci_high = r.Accuracy.High, solved = r.Accuracy.Successes,
                         tokens = r.Mean(BudgetUnit.Tokens), policy_calls = r.Mean(BudgetUnit.PolicyCalls),
                         verifier_calls = r.Mean(BudgetUnit.VerifierCalls), rm_calls = r.Mean(BudgetUnit.RewardModelCalls),
+                        mean_reward = r.MeanReward, mean_gold_reward = double.IsNaN(r.MeanGold) ? (double?)null : r.MeanGold,
                         ticks = r.Ticks, seconds = r.Seconds,
                     }),
                 }));
                 return ExitCodes.Ok;
             }
             ctx.Out.WriteLine($"sim scale: {environment.Name} d{level}, policy {policySpec}, {count} problems, seed {ctx.Seed}, budget in {Budget.UnitName(budgetUnit)} (B reference attempts)");
+            // Proxy-rewarded environments (the judge) get two more columns: the judge's mean score and the gold quality.
+            bool proxy = results.Any(r => !double.IsNaN(r.MeanGold));
             var table = new Table().AddColumns("search", "guidance", "B", "accuracy", "95% CI", "tokens", "lines", "verifier", "rm", "s");
+            if (proxy) table.AddColumns("reward", "gold");
             foreach (var r in results)
             {
-                table.AddRow(r.Search, r.Signal, r.Scale.ToString(), $"{r.Accuracy.Rate:P1}",
+                var cells = new List<string>
+                {
+                    r.Search, r.Signal, r.Scale.ToString(), $"{r.Accuracy.Rate:P1}",
                     Markup.Escape($"[{r.Accuracy.Low:P1}, {r.Accuracy.High:P1}]"), r.Mean(BudgetUnit.Tokens).ToString("F1"),
                     r.Mean(BudgetUnit.PolicyCalls).ToString("F1"), r.Mean(BudgetUnit.VerifierCalls).ToString("F1"),
-                    r.Mean(BudgetUnit.RewardModelCalls).ToString("F1"), r.Seconds.ToString("F2"));
+                    r.Mean(BudgetUnit.RewardModelCalls).ToString("F1"), r.Seconds.ToString("F2"),
+                };
+                if (proxy) cells.AddRange([r.MeanReward.ToString("F3"), double.IsNaN(r.MeanGold) ? "-" : r.MeanGold.ToString("F3")]);
+                table.AddRow(cells.ToArray());
             }
             ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);

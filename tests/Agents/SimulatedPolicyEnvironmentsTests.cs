@@ -28,7 +28,10 @@ public class SimulatedPolicyEnvironmentsTests
             {
                 case StepKind.Answer:
                     var a = env.CheckAnswer(p, StepProtocol.AnswerOf(s.Text));
-                    return new Outcome(true, a.Correct, a.GoldReward ?? (a.Correct ? 1 : 0), invalid);
+                    // Where the reward is a proxy (the judge), "correct" is the proxy's acceptance, which its noise
+                    // can withhold from a perfect answer: judge the policy by the gold reward there.
+                    bool correct = a.GoldReward is { } gold ? gold >= 1 : a.Correct;
+                    return new Outcome(true, correct, a.GoldReward ?? (a.Correct ? 1 : 0), invalid);
                 case StepKind.Correction:
                     state = env.Start(p);
                     foreach (var step in StepProtocol.EffectiveSteps(lines))

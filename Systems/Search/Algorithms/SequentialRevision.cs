@@ -6,7 +6,8 @@ namespace Sim.Systems.Search;
 /// <paramref name="AcceptConfidence"/>, otherwise revise from its least confident line. External
 /// (<see cref="Guidance.Verifier"/>, <see cref="Guidance.Oracle"/>): accept when the verifier says the answer is
 /// right, otherwise revise from the first line the verifier rejected (or, with the oracle, the first step after which
-/// the task became unsolvable). <see cref="Guidance.SelfEval"/> (internal): accept when the policy's self-evaluation
+/// the task became unsolvable; when no step was rejected, the answer line, and if the same answer from there failed
+/// already, the step whose process reward rose least). <see cref="Guidance.SelfEval"/> (internal): accept when the policy's self-evaluation
 /// of the answer says "yes" (above ½), otherwise revise from the first line it says "no" to. <see cref="Guidance.RewardModel"/>: accept when the ORM score reaches
 /// <paramref name="AcceptConfidence"/>, otherwise revise from the lowest-scored step.</param>
 /// <param name="AcceptConfidence">The acceptance threshold for internal and reward-model signals.</param>
@@ -93,7 +94,19 @@ public sealed class SequentialRevision(RevisionConfig config) : SearchAlgorithm
                 if (tree[n].Verdict != Sim.Environments.VerdictKind.Ok) return n;
                 if (Config.Guidance == Guidance.Oracle && tree[n].Solvable == Sim.Environments.Solvability.No) return n;
             }
-            return end;
+            // Every step was accepted but the answer was not: rewrite just the answer, unless an earlier attempt
+            // already gave this same answer from this same point (the answer follows from the steps, as the judge's
+            // draft does). Then the steps are at fault: rewrite from the one that gained least process reward.
+            if (!SameAnswerBefore(tree, end)) return end;
+            int weakest = end;
+            double least = double.PositiveInfinity;
+            foreach (int n in path)
+            {
+                if (tree[n].Kind != NodeKind.Step) continue;
+                double gain = tree[n].Reward - tree[Math.Max(tree[n].Parent, 0)].Reward;
+                if (gain < least) { least = gain; weakest = n; }
+            }
+            return weakest;
         }
         if (Config.Guidance == Guidance.SelfEval)
         {
@@ -111,6 +124,15 @@ public sealed class SequentialRevision(RevisionConfig config) : SearchAlgorithm
             if (s < low) { low = s; worst = n; }
         }
         return worst;
+    }
+
+    // True when another attempt also ended as a child of `end`'s parent with the same answer text.
+    private bool SameAnswerBefore(SearchTree tree, int end)
+    {
+        int parent = tree[end].Parent;
+        foreach (int a in _attempts)
+            if (a != end && tree[a].Parent == parent && tree[a].AnswerText == tree[end].AnswerText) return true;
+        return false;
     }
 
     /// <inheritdoc />

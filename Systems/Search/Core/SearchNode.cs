@@ -63,6 +63,10 @@ public struct SearchNode
     /// <summary>The answer text a complete node submits (an <c>Answer:</c> line's text, or the steps joined by newlines).</summary>
     public string? AnswerText;
 
+    /// <summary>The gold outcome reward of a complete node when <see cref="Reward"/> comes from a proxy (the simulated
+    /// judge's score); NaN when the reward is exact or the node is not an answer.</summary>
+    public double Gold;
+
     /// <summary>The reward model's score of this node (PRM for steps, ORM for complete nodes); NaN when not scored.</summary>
     public double ModelScore;
 

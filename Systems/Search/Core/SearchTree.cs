@@ -67,6 +67,7 @@ public sealed class SearchTree
         n.Text = text;
         n.State = parent >= 0 ? _nodes[parent].State : null!;
         n.ModelScore = double.NaN;
+        n.Gold = double.NaN;
         n.SelfScore = double.NaN;
         return ref n;
     }

@@ -12,6 +12,15 @@ public sealed class SearchMetrics
     /// <summary>Episodes that committed any answer.</summary>
     public long Answered;
 
+    /// <summary>Outcome rewards of the committed answers, summed (0 for an episode without one).</summary>
+    public double RewardSum;
+
+    /// <summary>Gold rewards of the committed answers, summed over the episodes whose reward is a proxy (the judge).</summary>
+    public double GoldSum;
+
+    /// <summary>Episodes whose committed answer has a gold reward beside a proxy reward.</summary>
+    public long GoldEpisodes;
+
     /// <summary>Compute spent by ended episodes, summed.</summary>
     public ComputeLedger Spent;
 
@@ -41,4 +50,10 @@ public sealed class SearchMetrics
 
     /// <summary>Solved / episodes, or 0 before any episode ended.</summary>
     public double SolveRate => Episodes > 0 ? (double)Solved / Episodes : 0;
+
+    /// <summary>Mean outcome reward per ended episode (the proxy's score where the reward is a proxy), or 0 before any.</summary>
+    public double MeanReward => Episodes > 0 ? RewardSum / Episodes : 0;
+
+    /// <summary>Mean gold reward of the answers whose reward is a proxy; NaN when there are none (exact rewards).</summary>
+    public double MeanGold => GoldEpisodes > 0 ? GoldSum / GoldEpisodes : double.NaN;
 }

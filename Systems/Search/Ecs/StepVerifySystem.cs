@@ -104,6 +104,7 @@ public sealed class StepVerifySystem : ISystem
                 n.Reward = v.Reward;
                 n.Complete = true;
                 n.Correct = v.Correct;
+                n.Gold = v.GoldReward ?? double.NaN;
                 n.AnswerText = text;
                 called = true;
                 break;

@@ -41,7 +41,10 @@ public sealed record ExperimentSpec(
 /// <param name="Seconds">Wall time.</param>
 /// <param name="Expansions">Tree nodes created.</param>
 /// <param name="Proposals">Lines the policy proposed.</param>
-public sealed record ExperimentResult(string Search, int Scale, string Signal, Proportion Accuracy, ComputeLedger Total, long Ticks, double Seconds, long Expansions, long Proposals)
+/// <param name="MeanReward">Mean outcome reward of the committed answers (the judge's score on <c>judge</c>).</param>
+/// <param name="MeanGold">Mean gold reward where the reward is a proxy (the judge); NaN where rewards are exact.</param>
+public sealed record ExperimentResult(string Search, int Scale, string Signal, Proportion Accuracy, ComputeLedger Total, long Ticks, double Seconds, long Expansions, long Proposals,
+    double MeanReward = 0, double MeanGold = double.NaN)
 {
     /// <summary>Mean compute per problem in <paramref name="unit"/>.</summary>
     public double Mean(BudgetUnit unit) => Total.Get(unit) / Math.Max(1, Accuracy.Trials);
@@ -89,7 +92,7 @@ public static class SearchExperiment
         sw.Stop();
         var m = run.Metrics;
         return new ExperimentResult(spec.Search, spec.Scale, run.Agents[0].Algorithm.SignalName, new Proportion(m.Solved, m.Episodes),
-            m.Spent, ticks, sw.Elapsed.TotalSeconds, m.Expansions, m.Proposals);
+            m.Spent, ticks, sw.Elapsed.TotalSeconds, m.Expansions, m.Proposals, m.MeanReward, m.MeanGold);
     }
 
     /// <summary>Samples <paramref name="count"/> problems at <paramref name="difficulty"/>, seeds derived from <paramref name="seed"/>.</summary>
