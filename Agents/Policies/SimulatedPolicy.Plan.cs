@@ -36,7 +36,9 @@ public sealed partial class SimulatedPolicy
             Tokens = Lines.Select(l => owner._tokenizer.Encode(l).Length + 1).ToArray();
             if (env is JudgeEnvironment judge && problem.Spec is JudgeSpec spec && Lines.Length > 1)
             {
-                Judge = new JudgePlan(judge, spec, Lines, owner._tokenizer);
+                // A judge plan depends only on the judge and the rubric, and `sim run` makes a new Problem each
+                // episode: share it, or building it (gold checks and tokenizing a dozen sentences) dominates the run.
+                Judge = owner._judgePlans.GetOrAdd((judge, spec.Topic.Id, spec.Required), _ => new JudgePlan(judge, spec, Lines, owner._tokenizer));
                 Errors = Lines.Select(_ => Judge.Misses).ToArray();
                 ErrorTokens = Lines.Select(_ => Judge.MissTokens).ToArray();
                 // The answer line cannot be wrong (it is the draft), so a whole attempt has R chances to miss.

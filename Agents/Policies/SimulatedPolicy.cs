@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Sim.Agents.Tokenization;
 using Sim.Engine;
 using Sim.Environments;
+using Sim.Environments.Judge;
 
 namespace Sim.Agents.Policies;
 
@@ -57,6 +58,7 @@ public sealed partial class SimulatedPolicy : IPolicy
     private static readonly double LogFloor = Math.Log(1e-12);
 
     private readonly ConditionalWeakTable<Problem, Plan> _plans = new();
+    private readonly ConcurrentDictionary<(JudgeEnvironment, string, int), JudgePlan> _judgePlans = new();
     private readonly SimTokenizer _tokenizer = SimTokenizer.CreateDefault();
     private readonly int[] _thoughtTokens;
     private readonly ConcurrentDictionary<string, int> _correctionTokens = new(StringComparer.Ordinal);
