@@ -14,10 +14,16 @@ namespace Sim.Replay;
 /// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
 /// </para>
 /// <para>
-/// Threading: <see cref="Append"/> hands the record to a background thread that encodes, compresses and writes,
+/// Threading: <see cref="Append"/> hands records to a background thread that encodes, compresses and writes,
 /// so the simulation does not wait on the disk; it blocks only when <see cref="ReplayWriterOptions.QueueCapacity"/>
-/// records are waiting. The caller must not change a record after appending it. Output depends only on the records
-/// and options, so the same run gives the same bytes.
+/// records are waiting. Records travel in batches of up to <see cref="BatchTicks"/> ticks, so the writer thread wakes
+/// once per batch rather than once per tick. The caller must not change a record after appending it. Output depends
+/// only on the records and options, so the same run gives the same bytes.
+/// </para>
+/// <para>
+/// Recycling: a recorder may rent its tick records and column buffers from the writer (<see cref="RentRecord"/>,
+/// <see cref="RentInts"/>, <see cref="RentFloats"/>); once a rented record is encoded the writer takes it and its
+/// buffers back, so recording a tick allocates nothing in the steady state.
 /// </para>
 /// </summary>
 public sealed class ReplayWriter : IDisposable
@@ -25,7 +31,16 @@ public sealed class ReplayWriter : IDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly ReplayWriterOptions _options;
-    private readonly BlockingCollection<TickRecord>? _queue;
+    private readonly BlockingCollection<List<TickRecord>>? _queue;
+    private readonly int _batchTicks;
+    private List<TickRecord>? _batch;
+    private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
+    private readonly ConcurrentQueue<TickRecord> _spareRecords = new();
+    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
+    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
+
+    /// <summary>Most ticks handed to the background thread at once.</summary>
+    internal const int BatchTicks = 8;
     private readonly Thread? _thread;
     private Exception? _failure;
     private bool _disposed;
@@ -43,7 +58,7 @@ public sealed class ReplayWriter : IDisposable
     private int _pendingTicks;
     private long _pendingFirst, _pendingLast;
     private long _position;
-    private ChunkContext _context = new();
+    private readonly ChunkContext _context = new();
 
     /// <summary>Creates (or overwrites) a replay file at <paramref name="path"/>.</summary>
     public static ReplayWriter Create(string path, ReplayHeader header, ReplayWriterOptions? options = null)
@@ -85,7 +100,8 @@ public sealed class ReplayWriter : IDisposable
 
         if (_options.Background)
         {
-            _queue = new BlockingCollection<TickRecord>(Math.Max(1, _options.QueueCapacity));
+            _batchTicks = Math.Clamp(_options.QueueCapacity, 1, BatchTicks);
+            _queue = new BlockingCollection<List<TickRecord>>(Math.Max(1, _options.QueueCapacity / _batchTicks));
             _thread = new Thread(Consume) { IsBackground = true, Name = "replay-writer" };
             _thread.Start();
         }
@@ -115,8 +131,56 @@ public sealed class ReplayWriter : IDisposable
         _ticksInChunk++;
         _bytesInChunk += record.EstimateSize();
         TicksAppended++;
-        if (_queue is null) Process(record);
-        else _queue.Add(record);
+        if (_queue is null) { Process(record); return; }
+        if (_batch is null && !_spareBatches.TryDequeue(out _batch)) _batch = new List<TickRecord>(_batchTicks);
+        _batch.Add(record);
+        if (_batch.Count >= _batchTicks) HandOff();
+    }
+
+    private void HandOff()
+    {
+        if (_batch is not { Count: > 0 }) return;
+        var batch = _batch;
+        _batch = null;
+        _queue!.Add(batch);
+    }
+
+    /// <summary>
+    /// An empty tick record to fill and <see cref="Append"/>; the writer recycles it (and the rented buffers of its
+    /// component blocks) once it is encoded, so it must not be kept or appended twice.
+    /// </summary>
+    internal TickRecord RentRecord(long tick, bool keyframe)
+    {
+        if (!_spareRecords.TryDequeue(out var r)) r = new TickRecord { Rented = true };
+        r.Tick = tick;
+        r.Keyframe = keyframe;
+        return r;
+    }
+
+    /// <summary>An id buffer of at least <paramref name="length"/> entries, for a rented <see cref="ComponentBlock"/>.</summary>
+    internal int[] RentInts(int length) => _ints.Rent(Math.Max(1, length));
+
+    /// <summary>A value buffer of at least <paramref name="length"/> entries, for a rented <see cref="ComponentBlock"/>.</summary>
+    internal float[] RentFloats(int length) => _floats.Rent(Math.Max(1, length));
+
+    /// <summary>Gives back buffers from <see cref="RentInts"/> and <see cref="RentFloats"/> that went unused.</summary>
+    internal void ReturnColumns(int[] entities, float[] values)
+    {
+        _ints.Return(entities);
+        _floats.Return(values);
+    }
+
+    private void Recycle(TickRecord record)
+    {
+        foreach (var b in record.Components)
+        {
+            if (!b.Rented) continue;
+            _ints.Return(b.Entities);
+            _floats.Return(b.Values);
+        }
+        if (!record.Rented) return;
+        record.Reset();
+        if (_spareRecords.Count < 64) _spareRecords.Enqueue(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
@@ -128,6 +192,7 @@ public sealed class ReplayWriter : IDisposable
         {
             if (_queue is not null)
             {
+                if (_failure is null) HandOff();
                 _queue.CompleteAdding();
                 _thread!.Join();
                 _queue.Dispose();
@@ -158,7 +223,12 @@ public sealed class ReplayWriter : IDisposable
     {
         try
         {
-            foreach (var record in _queue!.GetConsumingEnumerable()) Process(record);
+            foreach (var batch in _queue!.GetConsumingEnumerable())
+            {
+                foreach (var record in batch) Process(record);
+                batch.Clear();
+                _spareBatches.Enqueue(batch);
+            }
         }
         catch (Exception ex)
         {
@@ -184,6 +254,7 @@ public sealed class ReplayWriter : IDisposable
         RecordCodec.WriteTick(ref w, record, _options.SchemaVersion, _options.SchemaVersion >= 2 ? _context : null);
         w.Flush();
         foreach (var m in record.Metrics) _latestMetrics[m.Name] = m.Value;
+        Recycle(record);
     }
 
     private void FlushChunk()
@@ -212,7 +283,7 @@ public sealed class ReplayWriter : IDisposable
         _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
         _body.ResetWrittenCount(); // no need to zero the buffer: every byte is written before it is read
         _pendingTicks = 0;
-        _context = new ChunkContext();
+        _context.Reset();
     }
 
     private (int Stored, int Raw) WriteFrame(FrameKind kind, ReadOnlyMemory<byte> raw, long first, long last, int ticks, bool compress)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Sim.Engine;
 using Sim.Replay;
 
@@ -34,6 +36,7 @@ public sealed partial class RecordSystem : ISystem
     private readonly List<int> _agentOrder = new();
     private readonly List<TreeNodeRecord> _treeScratch = new();
     private static readonly Comparison<TreeNodeRecord> ByNode = (a, b) => a.Node.CompareTo(b.Node);
+    private static readonly Comparison<EntityCreated> ById = (a, b) => a.Id.CompareTo(b.Id);
     private readonly SortedDictionary<string, double> _metrics = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _tickMetrics = new(StringComparer.Ordinal);
 
@@ -65,6 +68,22 @@ public sealed partial class RecordSystem : ISystem
         return this;
     }
 
+    /// <summary>
+    /// Records component <typeparamref name="T"/> under <paramref name="name"/> as its raw memory: <typeparamref name="T"/>
+    /// must be a struct of exactly <paramref name="fields"/>.Count float fields, in that order (like <c>Position</c>'s
+    /// X, Y). Capture is then one memory copy per ECS chunk instead of a call per entity. The name must be declared in
+    /// the writer's header with the same number of fields.
+    /// </summary>
+    public RecordSystem TrackRaw<T>(string name, IReadOnlyList<string> fields) where T : unmanaged
+    {
+        var schema = _writer.Header.Component(name) ?? throw new ArgumentException($"component '{name}' is not declared in the replay header");
+        if (schema.Fields.Count != fields.Count) throw new ArgumentException($"component '{name}' has {schema.Fields.Count} fields in the header, {fields.Count} here");
+        if (System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != 4 * fields.Count || fields.Count == 0)
+            throw new ArgumentException($"{typeof(T).Name} is {System.Runtime.CompilerServices.Unsafe.SizeOf<T>()} bytes, not {fields.Count} floats");
+        _components.Add(new ComponentTracker<T>(schema, null));
+        return this;
+    }
+
     /// <summary>Adds metrics read from the world each tick (after the events' own metrics).</summary>
     public RecordSystem TrackMetrics(Func<World, IEnumerable<MetricRecord>> source)
     {
@@ -83,7 +102,8 @@ public sealed partial class RecordSystem : ISystem
     {
         var world = tick.World;
         var events = world.Resources.Get<ReplayEvents>();
-        var rec = new TickRecord { Tick = tick.Tick, Keyframe = _writer.NeedsKeyframe };
+        // Rented from the writer, which recycles the record and its column buffers once it is encoded.
+        var rec = _writer.RentRecord(tick.Tick, _writer.NeedsKeyframe);
 
         RecordEntities(world, rec);
         foreach (var c in _components) c.Record(world, rec, this);
@@ -141,34 +161,40 @@ public sealed partial class RecordSystem : ISystem
     {
         // Arrays indexed by entity id (ids are small and dense), stamped with the tick, so a tick costs a few array
         // reads per entity rather than dictionary operations.
-        _stamp++;
+        int stamp = ++_stamp;
         _liveNow.Clear();
         foreach (var (query, kind, label) in _entityQueries)
         {
-            world.QueryChunks(query, chunk =>
+            var archetypes = world.GetQuery(query).Archetypes;
+            for (int a = 0; a < archetypes.Count; a++)
             {
-                foreach (var e in chunk.EntitySpan)
+                var chunks = archetypes[a].Chunks;
+                for (int c = 0; c < chunks.Count; c++)
+                foreach (var e in chunks[c].EntitySpan)
                 {
                     int id = e.Id;
-                    Grow(id);
-                    if (_seenStamp[id] == _stamp) continue; // the first matching query decides the kind
-                    _seenStamp[id] = _stamp;
+                    if (id >= _version.Length) Grow(id);
+                    ref int seen = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_seenStamp), id);
+                    if (seen == stamp) continue; // the first matching query decides the kind
+                    seen = stamp;
                     _liveNow.Add(id);
-                    if (_version[id] != e.Version)
+                    ref int version = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_version), id);
+                    if (version != e.Version)
                     {
-                        if (_version[id] != 0 && !rec.Keyframe) rec.Destroyed.Add(id); // id reused within one tick
-                        _version[id] = e.Version;
+                        if (version != 0 && !rec.Keyframe) rec.Destroyed.Add(id); // id reused within one tick
+                        version = e.Version;
                         _kind[id] = kind;
                         _label[id] = label?.Invoke(world, e);
-                        _createdStamp[id] = _stamp;
+                        _createdStamp[id] = stamp;
                         if (!rec.Keyframe) rec.Created.Add(new EntityCreated(id, kind, _label[id]));
                     }
                 }
-            });
+            }
         }
-        foreach (int id in _liveIds)
+        int maxId = -1;
+        foreach (int id in CollectionsMarshal.AsSpan(_liveIds))
         {
-            if (_seenStamp[id] == _stamp) continue;
+            if (_seenStamp[id] == stamp) continue;
             _version[id] = 0;
             _label[id] = null;
             if (!rec.Keyframe) rec.Destroyed.Add(id);
@@ -176,13 +202,21 @@ public sealed partial class RecordSystem : ISystem
         (_liveIds, _liveNow) = (_liveNow, _liveIds);
         if (rec.Keyframe)
         {
-            _liveIds.Sort();
-            foreach (int id in _liveIds) rec.Created.Add(new EntityCreated(id, _kind[id], _label[id]));
+            // Ids are small and dense: when they are, listing the live ones in order is a scan of the stamps, not a sort.
+            foreach (int id in CollectionsMarshal.AsSpan(_liveIds)) maxId = Math.Max(maxId, id);
+            if (maxId < 4 * _liveIds.Count + 1024)
+            {
+                _liveIds.Clear();
+                var stamps = _seenStamp.AsSpan(0, maxId + 1);
+                for (int id = 0; id < stamps.Length; id++) if (stamps[id] == stamp) _liveIds.Add(id);
+            }
+            else _liveIds.Sort();
+            foreach (int id in CollectionsMarshal.AsSpan(_liveIds)) rec.Created.Add(new EntityCreated(id, _kind[id], _label[id]));
         }
         else
         {
-            rec.Destroyed.Sort();
-            rec.Created.Sort((a, b) => a.Id.CompareTo(b.Id));
+            if (rec.Destroyed.Count > 1) rec.Destroyed.Sort();
+            if (rec.Created.Count > 1) rec.Created.Sort(ById);
         }
     }
 

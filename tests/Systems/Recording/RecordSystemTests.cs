@@ -66,6 +66,43 @@ public class RecordSystemTests
     }
 
     [Test]
+    public void RawCaptureWritesTheSameBytesAsAnExtractor()
+    {
+        // DemoRecording tracks Position with TrackRaw (one copy per ECS chunk); an extractor must record the same.
+        string raw = RecordDemo(3, 90), extracted = TempPath("extractor");
+        try
+        {
+            using (var world = World.Create(3))
+            {
+                var config = new DemoConfig(Entities: 300);
+                var pipeline = DemoSystems.Build(world, config);
+                using var writer = ReplayWriter.Create(extracted, DemoRecording.Header(3, config, 90, "test"), new ReplayWriterOptions { ChunkTicks = 16 });
+                pipeline.Add(Stages.Record, new Sim.Systems.Recording.RecordSystem(writer)
+                    .TrackEntities(new QueryDescription().WithAll<Position>(), EntityKind.Particle)
+                    .Track("position", ["x", "y"], (in Position p, Span<float> v) => { v[0] = p.X; v[1] = p.Y; })
+                    .TrackMetrics(w =>
+                    {
+                        var m = w.Resources.Get<DemoMetrics>();
+                        return [new MetricRecord("alive", w.Size), new MetricRecord("spawned", m.Spawned), new MetricRecord("expired", m.Expired)];
+                    }));
+                pipeline.Run(90);
+            }
+            Assert.That(File.ReadAllBytes(extracted), Is.EqualTo(File.ReadAllBytes(raw)));
+        }
+        finally { File.Delete(raw); File.Delete(extracted); }
+    }
+
+    [Test]
+    public void TrackRawRejectsATypeThatIsNotExactlyTheFields()
+    {
+        using var writer = new ReplayWriter(new MemoryStream(), DemoRecording.Header(1, new DemoConfig(), 1, "test"));
+        var recorder = new Sim.Systems.Recording.RecordSystem(writer);
+        Assert.Throws<ArgumentException>(() => recorder.TrackRaw<Position>("position", ["x"]));
+        Assert.Throws<ArgumentException>(() => recorder.TrackRaw<int>("position", ["x", "y"]));
+        Assert.DoesNotThrow(() => recorder.TrackRaw<Position>("position", ["x", "y"]));
+    }
+
+    [Test]
     public void DemoCommandRecordsAndTheReplayVerifies()
     {
         string path = TempPath("cli");
