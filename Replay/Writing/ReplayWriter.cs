@@ -179,8 +179,11 @@ public sealed class ReplayWriter : IDisposable
             _floats.Return(b.Values);
         }
         if (!record.Rented) return;
+        // Keyframes restate whole trees and populations: records whose lists grew that large are left to the GC rather
+        // than kept (every pooled record would end up holding keyframe-sized lists).
+        if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
-        if (_spareRecords.Count < 64) _spareRecords.Enqueue(record);
+        _spareRecords.Enqueue(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>

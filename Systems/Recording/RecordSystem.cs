@@ -31,11 +31,10 @@ public sealed partial class RecordSystem : ISystem
     private List<int> _liveIds = new(), _liveNow = new();
     private int _stamp;
     // The tree mirror, per agent: clearing a tree is one lookup, not a scan of every agent's nodes. Keyframes sort it.
-    private readonly Dictionary<int, Dictionary<long, TreeNodeRecord>> _trees = new();
-    private readonly Stack<Dictionary<long, TreeNodeRecord>> _spareTrees = new();
+    private readonly Dictionary<int, TreeMirror> _trees = new();
+    private readonly Stack<TreeMirror> _spareTrees = new();
     private readonly List<int> _agentOrder = new();
     private readonly List<TreeNodeRecord> _treeScratch = new();
-    private static readonly Comparison<TreeNodeRecord> ByNode = (a, b) => a.Node.CompareTo(b.Node);
     private static readonly Comparison<EntityCreated> ById = (a, b) => a.Id.CompareTo(b.Id);
     private readonly SortedDictionary<string, double> _metrics = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, double> _tickMetrics = new(StringComparer.Ordinal);
@@ -113,16 +112,21 @@ public sealed partial class RecordSystem : ISystem
         {
             if (_trees.Remove(agent, out var cleared)) { cleared.Clear(); _spareTrees.Push(cleared); }
         }
-        foreach (var n in events.TreeNodes)
+        // Events of one agent come together: one lookup per run of an agent's nodes.
+        TreeMirror? mirror = null;
+        int mirrorAgent = 0;
+        foreach (ref readonly var n in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(events.TreeNodes))
         {
-            if (!_trees.TryGetValue(n.Agent, out var nodes))
+            if (mirror is null || n.Agent != mirrorAgent)
             {
-                nodes = _spareTrees.Count > 0 ? _spareTrees.Pop() : new Dictionary<long, TreeNodeRecord>();
-                _trees[n.Agent] = nodes;
+                if (!_trees.TryGetValue(n.Agent, out mirror))
+                {
+                    mirror = _spareTrees.Count > 0 ? _spareTrees.Pop() : new TreeMirror();
+                    _trees[n.Agent] = mirror;
+                }
+                mirrorAgent = n.Agent;
             }
-            // The mirror keeps the step text from the node's first appearance, since later upserts may omit it.
-            var full = n.Step is null && nodes.TryGetValue(n.Node, out var old) ? n with { Step = old.Step } : n;
-            nodes[n.Node] = full;
+            mirror.Upsert(n);
         }
         if (rec.Keyframe)
         {
@@ -130,13 +134,7 @@ public sealed partial class RecordSystem : ISystem
             _agentOrder.Clear();
             _agentOrder.AddRange(_trees.Keys);
             _agentOrder.Sort();
-            foreach (int agent in _agentOrder)
-            {
-                _treeScratch.Clear();
-                _treeScratch.AddRange(_trees[agent].Values);
-                _treeScratch.Sort(ByNode);
-                rec.TreeNodes.AddRange(_treeScratch);
-            }
+            foreach (int agent in _agentOrder) _trees[agent].AppendAll(rec.TreeNodes, _treeScratch);
         }
         else
         {

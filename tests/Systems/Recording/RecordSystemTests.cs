@@ -102,6 +102,46 @@ public class RecordSystemTests
         Assert.DoesNotThrow(() => recorder.TrackRaw<Position>("position", ["x", "y"]));
     }
 
+    private sealed class EmitNodes(Action<long, Sim.Systems.Recording.ReplayEvents> emit) : ISystem
+    {
+        public void Update(in TickContext tick) => emit(tick.Tick, tick.World.Resources.Get<Sim.Systems.Recording.ReplayEvents>());
+    }
+
+    [Test]
+    public void KeyframesRestateTreesInNodeOrderWhateverTheIds()
+    {
+        // Dense ids (array mirror), negative and huge ids (dictionary mirror), a step sent once, then a cleared tree.
+        long[] ids = [5, -3, 2, 10_000_000, 7, 100_000, 0, -1];
+        string path = TempPath("trees");
+        try
+        {
+            using (var world = World.Create(1))
+            using (var writer = ReplayWriter.Create(path, DemoRecording.Header(1, new DemoConfig(), 5, "test"), new ReplayWriterOptions { ChunkTicks = 2 }))
+            {
+                var pipeline = new Pipeline(world)
+                    .Add(Stages.Episodes, new EmitNodes((tick, ev) =>
+                    {
+                        if (tick == 1) foreach (long id in ids) ev.TreeNodes.Add(new TreeNodeRecord(4, id, -1, $"s{id}", 1, 0, 0, false));
+                        if (tick == 1) ev.TreeNodes.Add(new TreeNodeRecord(9, 3, -1, "other", 1, 0, 0, false));
+                        if (tick == 2) ev.TreeNodes.Add(new TreeNodeRecord(4, 7, 2, null, 2, 0.5f, 0, true));
+                        if (tick == 4) ev.TreesCleared.Add(4);
+                    }));
+                pipeline.Add(Stages.Record, new Sim.Systems.Recording.RecordSystem(writer));
+                pipeline.Run(5);
+            }
+            using var r = ReplayReader.Open(path);
+            var ticks = r.Ticks().ToList();
+            var key = ticks.Single(t => t.Tick == 3);
+            Assert.That(key.Keyframe, Is.True);
+            Assert.That(key.TreeNodes.Select(n => (n.Agent, n.Node)),
+                Is.EqualTo(ids.Order().Select(id => (4, id)).Append((9, 3L))));
+            var seven = key.TreeNodes.Single(n => n.Agent == 4 && n.Node == 7);
+            Assert.That((seven.Step, seven.Visits, seven.Chosen), Is.EqualTo(("s7", 2, true)), "a null step keeps the first text");
+            Assert.That(ticks.Single(t => t.Tick == 5).TreeNodes.Select(n => n.Agent), Is.EqualTo(new[] { 9 }), "the cleared tree is gone");
+        }
+        finally { File.Delete(path); }
+    }
+
     [Test]
     public void DemoCommandRecordsAndTheReplayVerifies()
     {
