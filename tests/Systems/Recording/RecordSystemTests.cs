@@ -142,6 +142,91 @@ public class RecordSystemTests
         finally { File.Delete(path); }
     }
 
+    private struct Tag;
+
+    private struct Other;
+
+    [Test]
+    public void EntityTrackingFollowsChurnArchetypeMovesAndIdReuse()
+    {
+        // Positions are tracked as particles; Tag entities are also tracked (as agents) by a second query. Each tick:
+        // random destroys (ids come back), creations, entities moved between archetypes (Other added/removed) and
+        // out of every tracked query (Position and Tag removed) and back. At every tick the replay's entity set, kinds
+        // and positions must be the world's, whether read in sequence or reached by a seek.
+        string path = TempPath("churn");
+        var expected = new List<Dictionary<int, (EntityKind Kind, float X)>>();
+        var rng = new Rng(5);
+        using (var world = World.Create(1))
+        using (var writer = ReplayWriter.Create(path, DemoRecording.Header(1, new DemoConfig(), 60, "test"), new ReplayWriterOptions { ChunkTicks = 7 }))
+        {
+            var live = new List<Entity>();
+            var hidden = new List<Entity>();
+            var pipeline = new Pipeline(world).Add(Stages.Spawn, new EmitNodes((tick, _) =>
+            {
+                for (int i = 0; i < 3 && live.Count > 0; i++)
+                {
+                    int at = (int)(rng.NextDouble() * live.Count);
+                    world.Destroy(live[at]);
+                    live.RemoveAt(at);
+                }
+                for (int i = 0; i < 4; i++)
+                {
+                    var e = i % 3 == 0 ? world.Create(new Position { X = tick, Y = i }, new Tag()) : world.Create(new Position { X = tick, Y = -i });
+                    live.Add(e);
+                }
+                foreach (var e in live.Where(e => rng.NextDouble() < 0.1).ToList())
+                {
+                    if (world.Has<Other>(e)) world.Remove<Other>(e); else world.Add(e, new Other());
+                }
+                if (tick % 5 == 0 && live.Count > 2)
+                {
+                    var e = live[1];
+                    world.Remove<Position>(e);
+                    if (world.Has<Tag>(e)) world.Remove<Tag>(e);
+                    live.RemoveAt(1);
+                    hidden.Add(e);
+                }
+                if (tick % 5 == 3 && hidden.Count > 0)
+                {
+                    var e = hidden[0];
+                    hidden.RemoveAt(0);
+                    world.Add(e, new Position { X = -tick, Y = 0 });
+                    live.Add(e);
+                }
+                foreach (var e in live) world.Get<Position>(e).X += 0.25f;
+                var now = new Dictionary<int, (EntityKind, float)>();
+                foreach (var e in live) now[e.Id] = (world.Has<Tag>(e) ? EntityKind.Agent : EntityKind.Particle, world.Get<Position>(e).X);
+                expected.Add(now);
+            }));
+            pipeline.Add(Stages.Record, new Sim.Systems.Recording.RecordSystem(writer)
+                .TrackEntities(new QueryDescription().WithAll<Tag>(), EntityKind.Agent)
+                .TrackEntities(new QueryDescription().WithAll<Position>(), EntityKind.Particle)
+                .TrackRaw<Position>("position", ["x", "y"]));
+            pipeline.Run(60);
+        }
+        try
+        {
+            using var r = ReplayReader.Open(path);
+            var sequential = new ReplayState(r.Header);
+            var cursor = new ReplayCursor(r);
+            foreach (var t in r.Ticks())
+            {
+                sequential.Apply(t);
+                var want = expected[(int)t.Tick - 1];
+                foreach (var state in new[] { sequential, cursor.Seek(t.Tick) })
+                {
+                    Assert.That(state.Entities.Keys, Is.EquivalentTo(want.Keys), $"tick {t.Tick}");
+                    foreach (var (id, (kind, x)) in want)
+                    {
+                        Assert.That(state.Entities[id].Kind, Is.EqualTo(kind), $"tick {t.Tick} entity {id}");
+                        Assert.That(state.Component("position")!.Get(id)[0], Is.EqualTo(x), $"tick {t.Tick} entity {id}");
+                    }
+                }
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
     [Test]
     public void DemoCommandRecordsAndTheReplayVerifies()
     {
