@@ -14,11 +14,15 @@ namespace Sim.Replay;
 /// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
 /// </para>
 /// <para>
-/// Threading: <see cref="Append"/> hands records to a background thread that encodes, compresses and writes,
-/// so the simulation does not wait on the disk; it blocks only when <see cref="ReplayWriterOptions.QueueCapacity"/>
-/// records are waiting. Records travel in batches of up to <see cref="BatchTicks"/> ticks, so the writer thread wakes
-/// once per batch rather than once per tick. The caller must not change a record after appending it. Output depends
-/// only on the records and options, so the same run gives the same bytes.
+/// Threading: <see cref="Append"/> encodes the tick into the chunk being built on the caller's thread (a few
+/// vectorised passes over its columns); each finished chunk goes to a background thread that compresses it, checksums
+/// it and writes it, so the simulation never waits on the disk or on LZ4. Append blocks only when
+/// <see cref="ReplayWriterOptions.QueueCapacity"/> ticks' worth of finished chunks are waiting. The writer thread wakes
+/// once per chunk, not once per tick, and its work never touches the records, so they are recycled at once. (Encoding
+/// on the writer thread instead cost more than it saved on a 2-core machine: the simulation's parallel queries use
+/// every core, and a writer thread encoding every tick kept preempting them; see docs/replay-format.md.) The caller
+/// must not change a record after appending it. Output depends only on the records and options, so the same run gives
+/// the same bytes.
 /// </para>
 /// <para>
 /// Recycling: a recorder may rent its tick records and column buffers from the writer (<see cref="RentRecord"/>,
@@ -31,16 +35,13 @@ public sealed class ReplayWriter : IDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly ReplayWriterOptions _options;
-    private readonly BlockingCollection<List<TickRecord>>? _queue;
-    private readonly int _batchTicks;
-    private List<TickRecord>? _batch;
-    private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
-    private readonly ConcurrentQueue<TickRecord> _spareRecords = new();
-    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
-    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
+    private readonly BlockingCollection<PendingChunk>? _queue;
+    private readonly Stack<TickRecord> _spareRecords = new();
+    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 16);
+    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 16);
 
-    /// <summary>Most ticks handed to the background thread at once.</summary>
-    internal const int BatchTicks = 8;
+    /// <summary>A finished chunk payload (in a buffer from <see cref="ArrayPool{T}.Shared"/>) waiting to be written.</summary>
+    private readonly record struct PendingChunk(byte[] Buffer, int Length, long First, long Last, int Ticks, MetricRecord[] Metrics);
     private readonly Thread? _thread;
     private Exception? _failure;
     private bool _disposed;
@@ -100,8 +101,7 @@ public sealed class ReplayWriter : IDisposable
 
         if (_options.Background)
         {
-            _batchTicks = Math.Clamp(_options.QueueCapacity, 1, BatchTicks);
-            _queue = new BlockingCollection<List<TickRecord>>(Math.Max(1, _options.QueueCapacity / _batchTicks));
+            _queue = new BlockingCollection<PendingChunk>(Math.Max(1, _options.QueueCapacity / _options.ChunkTicks));
             _thread = new Thread(Consume) { IsBackground = true, Name = "replay-writer" };
             _thread.Start();
         }
@@ -131,18 +131,7 @@ public sealed class ReplayWriter : IDisposable
         _ticksInChunk++;
         _bytesInChunk += record.EstimateSize();
         TicksAppended++;
-        if (_queue is null) { Process(record); return; }
-        if (_batch is null && !_spareBatches.TryDequeue(out _batch)) _batch = new List<TickRecord>(_batchTicks);
-        _batch.Add(record);
-        if (_batch.Count >= _batchTicks) HandOff();
-    }
-
-    private void HandOff()
-    {
-        if (_batch is not { Count: > 0 }) return;
-        var batch = _batch;
-        _batch = null;
-        _queue!.Add(batch);
+        Process(record);
     }
 
     /// <summary>
@@ -151,7 +140,7 @@ public sealed class ReplayWriter : IDisposable
     /// </summary>
     internal TickRecord RentRecord(long tick, bool keyframe)
     {
-        if (!_spareRecords.TryDequeue(out var r)) r = new TickRecord { Rented = true };
+        if (!_spareRecords.TryPop(out var r)) r = new TickRecord { Rented = true };
         r.Tick = tick;
         r.Keyframe = keyframe;
         return r;
@@ -183,7 +172,7 @@ public sealed class ReplayWriter : IDisposable
         // than kept (every pooled record would end up holding keyframe-sized lists).
         if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
-        _spareRecords.Enqueue(record);
+        _spareRecords.Push(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
@@ -193,15 +182,14 @@ public sealed class ReplayWriter : IDisposable
         _disposed = true;
         try
         {
+            if (_failure is null) FlushChunk();
             if (_queue is not null)
             {
-                if (_failure is null) HandOff();
                 _queue.CompleteAdding();
                 _thread!.Join();
                 _queue.Dispose();
             }
             ThrowIfFailed();
-            FlushChunk();
             long footerOffset = _position;
             WriteFrame(FrameKind.Footer, Encode((ref MessagePackWriter w) => RecordCodec.WriteFooter(ref w, _chunks, _chunkMetrics)), 0, 0, 0, compress: true);
             Span<byte> trailer = stackalloc byte[ReplayFormat.TrailerSize];
@@ -226,18 +214,17 @@ public sealed class ReplayWriter : IDisposable
     {
         try
         {
-            foreach (var batch in _queue!.GetConsumingEnumerable())
+            foreach (var chunk in _queue!.GetConsumingEnumerable())
             {
-                foreach (var record in batch) Process(record);
-                batch.Clear();
-                _spareBatches.Enqueue(batch);
+                try { WriteChunk(chunk.Buffer.AsMemory(0, chunk.Length), chunk.First, chunk.Last, chunk.Ticks, chunk.Metrics); }
+                finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
             }
         }
         catch (Exception ex)
         {
             _failure = ex;
-            // Drain so the producer never blocks forever on a full queue.
-            while (_queue!.TryTake(out _)) { }
+            // Keep draining until the writer is disposed, so the producer never blocks on a full queue.
+            foreach (var chunk in _queue!.GetConsumingEnumerable()) ArrayPool<byte>.Shared.Return(chunk.Buffer);
         }
     }
 
@@ -279,14 +266,31 @@ public sealed class ReplayWriter : IDisposable
             v1.Write(payload.Span[5..]);
             payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(v1.WrittenMemory);
         }
-        long offset = _position;
-        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
-        _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
-        _chunkMetrics.Add(_latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray());
-        _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
+        var metrics = _latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray();
+        if (_queue is null)
+        {
+            WriteChunk(payload, _pendingFirst, _pendingLast, _pendingTicks, metrics);
+        }
+        else
+        {
+            // The chunk buffer is reused at once: the writer thread gets a copy (one memcpy per chunk).
+            var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.Span.CopyTo(copy);
+            _queue.Add(new PendingChunk(copy, payload.Length, _pendingFirst, _pendingLast, _pendingTicks, metrics));
+        }
         _body.ResetWrittenCount(); // no need to zero the buffer: every byte is written before it is read
         _pendingTicks = 0;
         _context.Reset();
+    }
+
+    /// <summary>Compresses, checksums and writes one chunk frame, then flushes (on the writer thread when there is one).</summary>
+    private void WriteChunk(ReadOnlyMemory<byte> payload, long first, long last, int ticks, MetricRecord[] metrics)
+    {
+        long offset = _position;
+        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, first, last, ticks, _options.Compress);
+        _chunks.Add(new ChunkInfo(offset, stored, raw, first, ticks, last));
+        _chunkMetrics.Add(metrics);
+        _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
     }
 
     private (int Stored, int Raw) WriteFrame(FrameKind kind, ReadOnlyMemory<byte> raw, long first, long last, int ticks, bool compress)

@@ -15,10 +15,13 @@ public sealed record ReplayWriterOptions
     /// <summary>Write a <see cref="ReplayMeta"/> frame (time, host). Off by default: it makes replays differ run to run.</summary>
     public bool IncludeMeta { get; init; }
 
-    /// <summary>Encode and write on a background thread so ticks never wait on the disk.</summary>
+    /// <summary>
+    /// Compress and write finished chunks on a background thread, so ticks never wait on LZ4 or the disk. Ticks are
+    /// always encoded into the chunk on the caller's thread.
+    /// </summary>
     public bool Background { get; init; } = true;
 
-    /// <summary>Ticks that may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
+    /// <summary>Ticks (in finished chunks) that may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
     public int QueueCapacity { get; init; } = 256;
 
     /// <summary>
