@@ -14,15 +14,16 @@ namespace Sim.Replay;
 /// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
 /// </para>
 /// <para>
-/// Threading: <see cref="Append"/> encodes the tick into the chunk being built on the caller's thread (a few
-/// vectorised passes over its columns); each finished chunk goes to a background thread that compresses it, checksums
-/// it and writes it, so the simulation never waits on the disk or on LZ4. Append blocks only when
-/// <see cref="ReplayWriterOptions.QueueCapacity"/> ticks' worth of finished chunks are waiting. The writer thread wakes
-/// once per chunk, not once per tick, and its work never touches the records, so they are recycled at once. (Encoding
-/// on the writer thread instead cost more than it saved on a 2-core machine: the simulation's parallel queries use
-/// every core, and a writer thread encoding every tick kept preempting them; see docs/replay-format.md.) The caller
-/// must not change a record after appending it. Output depends only on the records and options, so the same run gives
-/// the same bytes.
+/// Threading (with <see cref="ReplayWriterOptions.Background"/>): by default <see cref="Append"/> hands records to a
+/// background thread in batches of <see cref="BatchTicks"/> ticks (one wake-up per batch), which encodes them into the
+/// chunk, compresses, checksums and writes it, so the simulation never waits on the encoder, LZ4 or the disk. With
+/// <see cref="ReplayWriterOptions.EncodeOnCaller"/> the caller encodes each tick (a few vectorised passes over its
+/// columns) and the background thread only compresses and writes whole chunks (one wake-up per chunk): less work
+/// off the simulation's thread, but no contention with it either, which is cheaper when the simulation already keeps
+/// every core busy (see docs/replay-format.md). Append blocks only when about
+/// <see cref="ReplayWriterOptions.QueueCapacity"/> ticks are waiting. The caller must not change a record after
+/// appending it. Output depends only on the records and options (not on the threading), so the same run gives the
+/// same bytes.
 /// </para>
 /// <para>
 /// Recycling: a recorder may rent its tick records and column buffers from the writer (<see cref="RentRecord"/>,
@@ -35,13 +36,22 @@ public sealed class ReplayWriter : IDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly ReplayWriterOptions _options;
-    private readonly BlockingCollection<PendingChunk>? _queue;
-    private readonly Stack<TickRecord> _spareRecords = new();
-    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 16);
-    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 16);
+    private readonly BlockingCollection<Work>? _queue;
+    private readonly bool _encodeOnWriter;
+    private List<TickRecord>? _batch;
+    private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
+    private readonly ConcurrentQueue<TickRecord> _spareRecords = new();
+    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
+    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
+
+    /// <summary>Most ticks handed to the background thread at once when it encodes them.</summary>
+    internal const int BatchTicks = 8;
 
     /// <summary>A finished chunk payload (in a buffer from <see cref="ArrayPool{T}.Shared"/>) waiting to be written.</summary>
     private readonly record struct PendingChunk(byte[] Buffer, int Length, long First, long Last, int Ticks, MetricRecord[] Metrics);
+
+    /// <summary>Work for the background thread: records to encode, or a finished chunk to compress and write.</summary>
+    private readonly record struct Work(List<TickRecord>? Batch, PendingChunk Chunk);
     private readonly Thread? _thread;
     private Exception? _failure;
     private bool _disposed;
@@ -101,7 +111,8 @@ public sealed class ReplayWriter : IDisposable
 
         if (_options.Background)
         {
-            _queue = new BlockingCollection<PendingChunk>(Math.Max(1, _options.QueueCapacity / _options.ChunkTicks));
+            _encodeOnWriter = !_options.EncodeOnCaller;
+            _queue = new BlockingCollection<Work>(Math.Max(1, _options.QueueCapacity / (_encodeOnWriter ? BatchTicks : _options.ChunkTicks)));
             _thread = new Thread(Consume) { IsBackground = true, Name = "replay-writer" };
             _thread.Start();
         }
@@ -131,7 +142,18 @@ public sealed class ReplayWriter : IDisposable
         _ticksInChunk++;
         _bytesInChunk += record.EstimateSize();
         TicksAppended++;
-        Process(record);
+        if (!_encodeOnWriter) { Process(record); return; }
+        if (_batch is null && !_spareBatches.TryDequeue(out _batch)) _batch = new List<TickRecord>(BatchTicks);
+        _batch.Add(record);
+        if (_batch.Count >= BatchTicks) HandOff();
+    }
+
+    private void HandOff()
+    {
+        if (_batch is not { Count: > 0 }) return;
+        var batch = _batch;
+        _batch = null;
+        _queue!.Add(new Work(batch, default));
     }
 
     /// <summary>
@@ -140,7 +162,7 @@ public sealed class ReplayWriter : IDisposable
     /// </summary>
     internal TickRecord RentRecord(long tick, bool keyframe)
     {
-        if (!_spareRecords.TryPop(out var r)) r = new TickRecord { Rented = true };
+        if (!_spareRecords.TryDequeue(out var r)) r = new TickRecord { Rented = true };
         r.Tick = tick;
         r.Keyframe = keyframe;
         return r;
@@ -172,7 +194,7 @@ public sealed class ReplayWriter : IDisposable
         // than kept (every pooled record would end up holding keyframe-sized lists).
         if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
-        _spareRecords.Push(record);
+        _spareRecords.Enqueue(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
@@ -182,14 +204,19 @@ public sealed class ReplayWriter : IDisposable
         _disposed = true;
         try
         {
-            if (_failure is null) FlushChunk();
             if (_queue is not null)
             {
+                if (_failure is null)
+                {
+                    if (_encodeOnWriter) HandOff();
+                    else FlushChunk();
+                }
                 _queue.CompleteAdding();
                 _thread!.Join();
                 _queue.Dispose();
             }
             ThrowIfFailed();
+            FlushChunk(); // the last chunk, when it was encoded on the writer thread or there is none
             long footerOffset = _position;
             WriteFrame(FrameKind.Footer, Encode((ref MessagePackWriter w) => RecordCodec.WriteFooter(ref w, _chunks, _chunkMetrics)), 0, 0, 0, compress: true);
             Span<byte> trailer = stackalloc byte[ReplayFormat.TrailerSize];
@@ -214,8 +241,16 @@ public sealed class ReplayWriter : IDisposable
     {
         try
         {
-            foreach (var chunk in _queue!.GetConsumingEnumerable())
+            foreach (var work in _queue!.GetConsumingEnumerable())
             {
+                if (work.Batch is { } batch)
+                {
+                    foreach (var record in batch) Process(record);
+                    batch.Clear();
+                    _spareBatches.Enqueue(batch);
+                    continue;
+                }
+                var chunk = work.Chunk;
                 try { WriteChunk(chunk.Buffer.AsMemory(0, chunk.Length), chunk.First, chunk.Last, chunk.Ticks, chunk.Metrics); }
                 finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
             }
@@ -224,7 +259,8 @@ public sealed class ReplayWriter : IDisposable
         {
             _failure = ex;
             // Keep draining until the writer is disposed, so the producer never blocks on a full queue.
-            foreach (var chunk in _queue!.GetConsumingEnumerable()) ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            foreach (var work in _queue!.GetConsumingEnumerable())
+                if (work.Batch is null) ArrayPool<byte>.Shared.Return(work.Chunk.Buffer);
         }
     }
 
@@ -267,8 +303,9 @@ public sealed class ReplayWriter : IDisposable
             payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(v1.WrittenMemory);
         }
         var metrics = _latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray();
-        if (_queue is null)
+        if (_queue is null || _encodeOnWriter)
         {
+            // Synchronous, or already on the writer thread (or after it has finished, in Dispose).
             WriteChunk(payload, _pendingFirst, _pendingLast, _pendingTicks, metrics);
         }
         else
@@ -276,7 +313,7 @@ public sealed class ReplayWriter : IDisposable
             // The chunk buffer is reused at once: the writer thread gets a copy (one memcpy per chunk).
             var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
             payload.Span.CopyTo(copy);
-            _queue.Add(new PendingChunk(copy, payload.Length, _pendingFirst, _pendingLast, _pendingTicks, metrics));
+            _queue.Add(new Work(null, new PendingChunk(copy, payload.Length, _pendingFirst, _pendingLast, _pendingTicks, metrics)));
         }
         _body.ResetWrittenCount(); // no need to zero the buffer: every byte is written before it is read
         _pendingTicks = 0;

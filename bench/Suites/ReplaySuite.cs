@@ -73,12 +73,16 @@ public sealed class ReplaySuite : IBenchSuite
         int overheadTicks = quick ? 600 : 2400;
         RunDemo(config, overheadTicks, null);
         RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"));
+        var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
+        RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller);
         var demoWithout = new RunCost();
         var demoWith = new RunCost();
+        var demoWithOnCaller = new RunCost();
         for (int i = 0; i < (quick ? 3 : 5); i++)
         {
             demoWithout.Measure(() => RunDemo(config, overheadTicks, null));
             demoWith.Measure(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay")));
+            demoWithOnCaller.Measure(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller));
         }
         double without = demoWithout.Wall, with = demoWith.Wall;
         progress(0.55);
@@ -88,12 +92,15 @@ public sealed class ReplaySuite : IBenchSuite
         int searchTicks = quick ? 100 : 200;
         RunSearch(searchTicks, null);
         RunSearch(searchTicks, Path.Combine(dir, "run.replay"));
+        RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller);
         var searchWithout = new RunCost();
         var searchWith = new RunCost();
+        var searchWithOnCaller = new RunCost();
         for (int i = 0; i < (quick ? 2 : 3); i++)
         {
             searchWithout.Measure(() => RunSearch(searchTicks, null));
             searchWith.Measure(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay")));
+            searchWithOnCaller.Measure(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller));
         }
         double sWithout = searchWithout.Wall, sWith = searchWith.Wall;
         progress(0.6);
@@ -150,8 +157,10 @@ public sealed class ReplaySuite : IBenchSuite
         report.Add("replay.record_overhead", with / without, "x", $"demo tick time with/without recording, {overheadTicks} ticks, {without * 1e6 / overheadTicks:F0} us/tick without; target <= 1.05");
         report.Add("replay.record_cpu_overhead", demoWith.Cpu / demoWithout.Cpu, "x", "demo process CPU time with/without recording (all threads, writer included)");
         report.Add("replay.record_gc_gen0", demoWith.Gen0, "count", $"gen0 collections while recording {overheadTicks} demo ticks ({demoWithout.Gen0} without)");
+        report.Add("replay.record_overhead_encode_on_caller", demoWithOnCaller.Wall / without, "x", "the same with ReplayWriterOptions.EncodeOnCaller (ticks encoded on the sim thread, chunks compressed and written in the background)");
         report.Add("replay.search.record_overhead", sWith / sWithout, "x", $"sim run (mcts, countdown, 256 agents) tick time with/without recording, {searchTicks} ticks; target <= 1.05");
         report.Add("replay.search.record_cpu_overhead", searchWith.Cpu / searchWithout.Cpu, "x", "sim run process CPU time with/without recording");
+        report.Add("replay.search.record_overhead_encode_on_caller", searchWithOnCaller.Wall / sWithout, "x", "the same with ReplayWriterOptions.EncodeOnCaller");
         report.Add("replay.seek_ms", seeks[seeks.Count / 2], "ms", $"median random seek in a {bigBytes / 1e9:F2} GB replay; target <= 20");
         report.Add("replay.seek_max_ms", seeks[^1], "ms", "slowest of the random seeks");
         report.Add("replay.open_and_seek_ms", openSeek, "ms", "open the large replay cold and seek to its middle");
@@ -159,17 +168,17 @@ public sealed class ReplaySuite : IBenchSuite
         report.Add("replay.viewer.fps_10k_nodes", 1000 / frameMs, "fps", "target >= 30");
     }
 
-    private static void RunDemo(DemoConfig config, int ticks, string? path)
+    private static void RunDemo(DemoConfig config, int ticks, string? path, ReplayWriterOptions? options = null)
     {
         using var world = World.Create(1);
         var pipeline = DemoSystems.Build(world, config);
-        using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"));
+        using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"), options);
         if (writer is not null) DemoRecording.AddTo(pipeline, writer);
         pipeline.Run(ticks);
     }
 
     /// <summary>The default <c>sim run</c> experiment, recorded to <paramref name="path"/> when it is not null.</summary>
-    private static void RunSearch(int ticks, string? path)
+    private static void RunSearch(int ticks, string? path, ReplayWriterOptions? options = null)
     {
         const ulong seed = 1;
         var env = EnvironmentRegistry.Default.Get("countdown");
@@ -177,7 +186,7 @@ public sealed class ReplaySuite : IBenchSuite
             "mcts", null, 256, RunBudget.Parse("attempts:8"), seed);
         using var world = World.Create(seed);
         var pipeline = ContinuousRun.Build(world, spec);
-        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"));
+        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"), options);
         if (writer is not null) SearchRecording.AddTo(pipeline, writer);
         pipeline.Run(ticks);
     }
