@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MessagePack;
 
 namespace Sim.Replay;
@@ -104,26 +106,24 @@ internal static class RecordCodec
         {
             w.WriteArrayHeader(3);
             w.Write(b.Component);
-            WriteInts(ref w, b.Entities, version);
+            if (version >= 3 && ctx is not null)
+            {
+                // ids XORed with the last block's, values predicted from the last two (ChunkContext), both planar.
+                ctx.EncodeV3(b, out var ids, out var vals);
+                WriteInts(ref w, ids, version);
+                WriteColumn(ref w, MemoryMarshal.AsBytes(vals), version);
+                continue;
+            }
+            WriteInts(ref w, b.EntitySpan, version);
             if (version >= 2)
             {
-                // bin: float32, XOR-delta, byte-planar; the delta is computed while shuffling, with no copy.
-                if (ctx is not null && b.Values.Length >= 2 && b.Entities.Length > 0)
-                {
-                    int len = b.Values.Length * 4;
-                    w.WriteBinHeader(len);
-                    ctx.EncodePlanar(b, w.GetSpan(len)[..len]);
-                    w.Advance(len);
-                }
-                else
-                {
-                    WriteColumn(ref w, MemoryMarshal.AsBytes(ctx is null ? b.Values : ctx.Encode(b)), version);
-                }
+                // bin: float32, XOR-delta against the chunk's previous block, byte-planar.
+                WriteColumn(ref w, ctx is null ? MemoryMarshal.AsBytes(b.ValueSpan) : MemoryMarshal.AsBytes(ctx.Encode(b)), version);
             }
             else
             {
-                w.WriteArrayHeader(b.Values.Length);
-                foreach (float v in b.Values) w.Write(v);
+                w.WriteArrayHeader(b.ValueCount);
+                foreach (float v in b.ValueSpan) w.Write(v);
             }
         }
 
@@ -207,7 +207,7 @@ internal static class RecordCodec
             float[] vals;
             if (r.NextMessagePackType == MessagePackType.Binary)
             {
-                vals = MemoryMarshal.Cast<byte, float>(Column(ref r, version)).ToArray();
+                vals = ReadColumn<float>(ref r, version);
             }
             else
             {
@@ -219,7 +219,8 @@ internal static class RecordCodec
             Skip(ref r, m - 3);
             if (ents.Length == 0 ? vals.Length != 0 : vals.Length % ents.Length != 0 || vals.Length / ents.Length > 4096)
                 throw new InvalidDataException($"component block has {vals.Length} values for {ents.Length} entities");
-            ctx?.Decode(comp, ents, vals);
+            if (version >= 3) ctx?.DecodeV3(comp, ents, vals);
+            else ctx?.Decode(comp, ents, vals);
             t.Components.Add(new ComponentBlock(comp, ents, vals));
         }
 
@@ -342,31 +343,54 @@ internal static class RecordCodec
         w.Advance(raw.Length);
     }
 
-    private static int[] ReadInts(ref MessagePackReader r, int version)
-    {
-        var bytes = Column(ref r, version);
-        return MemoryMarshal.Cast<byte, int>(bytes).ToArray();
-    }
+    private static int[] ReadInts(ref MessagePackReader r, int version) => ReadColumn<int>(ref r, version);
 
-    private static ReadOnlySpan<byte> Column(ref MessagePackReader r, int version)
+    /// <summary>A column of 4-byte values, unshuffled straight into the result array.</summary>
+    private static T[] ReadColumn<T>(ref MessagePackReader r, int version) where T : unmanaged
     {
         var bytes = Bin(ref r);
         if (bytes.Length % 4 != 0) throw new InvalidDataException("column is not a whole number of 4-byte values");
-        if (version < 2 || bytes.Length < 8) return bytes;
-        var plain = new byte[bytes.Length];
-        Unshuffle(bytes, plain);
-        return plain;
+        var result = new T[bytes.Length / 4];
+        var dst = MemoryMarshal.AsBytes(result.AsSpan());
+        if (version < 2 || bytes.Length < 8) bytes.CopyTo(dst);
+        else Unshuffle(bytes, dst);
+        return result;
     }
 
+    /// <summary>
+    /// Splits 4-byte values into four byte planes. Sixteen values at a time with SSSE3: one byte shuffle per vector
+    /// groups each value's bytes by plane, and a 4x4 transpose of 32-bit lanes gathers 16 bytes of each plane.
+    /// </summary>
     internal static unsafe void Shuffle(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int n = src.Length / 4;
         if (dst.Length < 4 * n) throw new ArgumentException("destination too small");
         fixed (byte* s = src, d = dst)
         {
-            uint* v = (uint*)s;
             byte* d0 = d, d1 = d + n, d2 = d + 2 * n, d3 = d + 3 * n;
-            for (int i = 0; i < n; i++)
+            int i = 0;
+            if (Ssse3.IsSupported)
+            {
+                var mask = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+                for (; i + 16 <= n; i += 16)
+                {
+                    byte* p = s + 4 * i;
+                    var a = Ssse3.Shuffle(Sse2.LoadVector128(p), mask).AsUInt32();
+                    var b = Ssse3.Shuffle(Sse2.LoadVector128(p + 16), mask).AsUInt32();
+                    var c = Ssse3.Shuffle(Sse2.LoadVector128(p + 32), mask).AsUInt32();
+                    var e = Ssse3.Shuffle(Sse2.LoadVector128(p + 48), mask).AsUInt32();
+                    var t0 = Sse2.UnpackLow(a, b).AsUInt64();
+                    var t1 = Sse2.UnpackHigh(a, b).AsUInt64();
+                    var t2 = Sse2.UnpackLow(c, e).AsUInt64();
+                    var t3 = Sse2.UnpackHigh(c, e).AsUInt64();
+                    Sse2.Store(d0 + i, Sse2.UnpackLow(t0, t2).AsByte());
+                    Sse2.Store(d1 + i, Sse2.UnpackHigh(t0, t2).AsByte());
+                    Sse2.Store(d2 + i, Sse2.UnpackLow(t1, t3).AsByte());
+                    Sse2.Store(d3 + i, Sse2.UnpackHigh(t1, t3).AsByte());
+                }
+            }
+            uint* v = (uint*)s;
+            for (; i < n; i++)
             {
                 uint x = v[i]; // little endian: byte k of the value is bits 8k..8k+7
                 d0[i] = (byte)x;
@@ -377,15 +401,37 @@ internal static class RecordCodec
         }
     }
 
+    /// <summary>The inverse of <see cref="Shuffle"/> (the same shuffle and transpose, in reverse order).</summary>
     internal static unsafe void Unshuffle(ReadOnlySpan<byte> src, Span<byte> dst)
     {
         int n = src.Length / 4;
         if (dst.Length < 4 * n) throw new ArgumentException("destination too small");
         fixed (byte* s = src, d = dst)
         {
-            uint* v = (uint*)d;
             byte* s0 = s, s1 = s + n, s2 = s + 2 * n, s3 = s + 3 * n;
-            for (int i = 0; i < n; i++) v[i] = s0[i] | (uint)s1[i] << 8 | (uint)s2[i] << 16 | (uint)s3[i] << 24;
+            int i = 0;
+            if (Ssse3.IsSupported)
+            {
+                var mask = Vector128.Create((byte)0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+                for (; i + 16 <= n; i += 16)
+                {
+                    var o0 = Sse2.LoadVector128(s0 + i).AsUInt32();
+                    var o1 = Sse2.LoadVector128(s1 + i).AsUInt32();
+                    var o2 = Sse2.LoadVector128(s2 + i).AsUInt32();
+                    var o3 = Sse2.LoadVector128(s3 + i).AsUInt32();
+                    var t0 = Sse2.UnpackLow(o0, o1).AsUInt64();
+                    var t1 = Sse2.UnpackLow(o2, o3).AsUInt64();
+                    var t2 = Sse2.UnpackHigh(o0, o1).AsUInt64();
+                    var t3 = Sse2.UnpackHigh(o2, o3).AsUInt64();
+                    byte* p = d + 4 * i;
+                    Sse2.Store(p, Ssse3.Shuffle(Sse2.UnpackLow(t0, t1).AsByte(), mask));
+                    Sse2.Store(p + 16, Ssse3.Shuffle(Sse2.UnpackHigh(t0, t1).AsByte(), mask));
+                    Sse2.Store(p + 32, Ssse3.Shuffle(Sse2.UnpackLow(t2, t3).AsByte(), mask));
+                    Sse2.Store(p + 48, Ssse3.Shuffle(Sse2.UnpackHigh(t2, t3).AsByte(), mask));
+                }
+            }
+            uint* v = (uint*)d;
+            for (; i < n; i++) v[i] = s0[i] | (uint)s1[i] << 8 | (uint)s2[i] << 16 | (uint)s3[i] << 24;
         }
     }
 

@@ -41,9 +41,25 @@ public sealed class TickRecord
     public int EstimateSize()
     {
         int n = 16 + Created.Count * 8 + Destroyed.Count * 4 + Rewards.Count * 12 + Metrics.Count * 24 + TreesCleared.Count * 4;
-        foreach (var b in Components) n += 8 + b.Entities.Length * 4 + b.Values.Length * 4;
+        foreach (var b in Components) n += 8 + b.Rows * 4 + b.ValueCount * 4;
         foreach (var t in TreeNodes) n += 32 + (t.Step?.Length ?? 0);
         foreach (var e in Episodes) n += 48 + e.Prompt.Length + e.Completion.Length;
         return n;
+    }
+
+    /// <summary>True when the record was rented from a <see cref="ReplayWriter"/>, which recycles it after encoding.</summary>
+    internal bool Rented { get; init; }
+
+    /// <summary>Empties every list for reuse.</summary>
+    internal void Reset()
+    {
+        Created.Clear();
+        Destroyed.Clear();
+        Components.Clear();
+        Rewards.Clear();
+        TreeNodes.Clear();
+        TreesCleared.Clear();
+        Metrics.Clear();
+        Episodes.Clear();
     }
 }

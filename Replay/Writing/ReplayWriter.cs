@@ -14,10 +14,21 @@ namespace Sim.Replay;
 /// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
 /// </para>
 /// <para>
-/// Threading: <see cref="Append"/> hands the record to a background thread that encodes, compresses and writes,
-/// so the simulation does not wait on the disk; it blocks only when <see cref="ReplayWriterOptions.QueueCapacity"/>
-/// records are waiting. The caller must not change a record after appending it. Output depends only on the records
-/// and options, so the same run gives the same bytes.
+/// Threading (with <see cref="ReplayWriterOptions.Background"/>): by default <see cref="Append"/> hands records to a
+/// background thread in batches of <see cref="BatchTicks"/> ticks (one wake-up per batch), which encodes them into the
+/// chunk, compresses, checksums and writes it, so the simulation never waits on the encoder, LZ4 or the disk. With
+/// <see cref="ReplayWriterOptions.EncodeOnCaller"/> the caller encodes each tick (a few vectorised passes over its
+/// columns) and the background thread only compresses and writes whole chunks (one wake-up per chunk): less work
+/// off the simulation's thread, but no contention with it either, which is cheaper when the simulation already keeps
+/// every core busy (see docs/replay-format.md). Append blocks only when about
+/// <see cref="ReplayWriterOptions.QueueCapacity"/> ticks are waiting. The caller must not change a record after
+/// appending it. Output depends only on the records and options (not on the threading), so the same run gives the
+/// same bytes.
+/// </para>
+/// <para>
+/// Recycling: a recorder may rent its tick records and column buffers from the writer (<see cref="RentRecord"/>,
+/// <see cref="RentInts"/>, <see cref="RentFloats"/>); once a rented record is encoded the writer takes it and its
+/// buffers back, so recording a tick allocates nothing in the steady state.
 /// </para>
 /// </summary>
 public sealed class ReplayWriter : IDisposable
@@ -25,7 +36,22 @@ public sealed class ReplayWriter : IDisposable
     private readonly Stream _stream;
     private readonly bool _ownsStream;
     private readonly ReplayWriterOptions _options;
-    private readonly BlockingCollection<TickRecord>? _queue;
+    private readonly BlockingCollection<Work>? _queue;
+    private readonly bool _encodeOnWriter;
+    private List<TickRecord>? _batch;
+    private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
+    private readonly ConcurrentQueue<TickRecord> _spareRecords = new();
+    private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
+    private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
+
+    /// <summary>Most ticks handed to the background thread at once when it encodes them.</summary>
+    internal const int BatchTicks = 8;
+
+    /// <summary>A finished chunk payload (in a buffer from <see cref="ArrayPool{T}.Shared"/>) waiting to be written.</summary>
+    private readonly record struct PendingChunk(byte[] Buffer, int Length, long First, long Last, int Ticks, MetricRecord[] Metrics);
+
+    /// <summary>Work for the background thread: records to encode, or a finished chunk to compress and write.</summary>
+    private readonly record struct Work(List<TickRecord>? Batch, PendingChunk Chunk);
     private readonly Thread? _thread;
     private Exception? _failure;
     private bool _disposed;
@@ -43,7 +69,7 @@ public sealed class ReplayWriter : IDisposable
     private int _pendingTicks;
     private long _pendingFirst, _pendingLast;
     private long _position;
-    private ChunkContext _context = new();
+    private readonly ChunkContext _context = new();
 
     /// <summary>Creates (or overwrites) a replay file at <paramref name="path"/>.</summary>
     public static ReplayWriter Create(string path, ReplayHeader header, ReplayWriterOptions? options = null)
@@ -85,7 +111,8 @@ public sealed class ReplayWriter : IDisposable
 
         if (_options.Background)
         {
-            _queue = new BlockingCollection<TickRecord>(Math.Max(1, _options.QueueCapacity));
+            _encodeOnWriter = !_options.EncodeOnCaller;
+            _queue = new BlockingCollection<Work>(Math.Max(1, _options.QueueCapacity / (_encodeOnWriter ? BatchTicks : _options.ChunkTicks)));
             _thread = new Thread(Consume) { IsBackground = true, Name = "replay-writer" };
             _thread.Start();
         }
@@ -115,8 +142,59 @@ public sealed class ReplayWriter : IDisposable
         _ticksInChunk++;
         _bytesInChunk += record.EstimateSize();
         TicksAppended++;
-        if (_queue is null) Process(record);
-        else _queue.Add(record);
+        if (!_encodeOnWriter) { Process(record); return; }
+        if (_batch is null && !_spareBatches.TryDequeue(out _batch)) _batch = new List<TickRecord>(BatchTicks);
+        _batch.Add(record);
+        if (_batch.Count >= BatchTicks) HandOff();
+    }
+
+    private void HandOff()
+    {
+        if (_batch is not { Count: > 0 }) return;
+        var batch = _batch;
+        _batch = null;
+        _queue!.Add(new Work(batch, default));
+    }
+
+    /// <summary>
+    /// An empty tick record to fill and <see cref="Append"/>; the writer recycles it (and the rented buffers of its
+    /// component blocks) once it is encoded, so it must not be kept or appended twice.
+    /// </summary>
+    internal TickRecord RentRecord(long tick, bool keyframe)
+    {
+        if (!_spareRecords.TryDequeue(out var r)) r = new TickRecord { Rented = true };
+        r.Tick = tick;
+        r.Keyframe = keyframe;
+        return r;
+    }
+
+    /// <summary>An id buffer of at least <paramref name="length"/> entries, for a rented <see cref="ComponentBlock"/>.</summary>
+    internal int[] RentInts(int length) => _ints.Rent(Math.Max(1, length));
+
+    /// <summary>A value buffer of at least <paramref name="length"/> entries, for a rented <see cref="ComponentBlock"/>.</summary>
+    internal float[] RentFloats(int length) => _floats.Rent(Math.Max(1, length));
+
+    /// <summary>Gives back buffers from <see cref="RentInts"/> and <see cref="RentFloats"/> that went unused.</summary>
+    internal void ReturnColumns(int[] entities, float[] values)
+    {
+        _ints.Return(entities);
+        _floats.Return(values);
+    }
+
+    private void Recycle(TickRecord record)
+    {
+        foreach (var b in record.Components)
+        {
+            if (!b.Rented) continue;
+            _ints.Return(b.Entities);
+            _floats.Return(b.Values);
+        }
+        if (!record.Rented) return;
+        // Keyframes restate whole trees and populations: records whose lists grew that large are left to the GC rather
+        // than kept (every pooled record would end up holding keyframe-sized lists).
+        if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
+        record.Reset();
+        _spareRecords.Enqueue(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
@@ -128,12 +206,17 @@ public sealed class ReplayWriter : IDisposable
         {
             if (_queue is not null)
             {
+                if (_failure is null)
+                {
+                    if (_encodeOnWriter) HandOff();
+                    else FlushChunk();
+                }
                 _queue.CompleteAdding();
                 _thread!.Join();
                 _queue.Dispose();
             }
             ThrowIfFailed();
-            FlushChunk();
+            FlushChunk(); // the last chunk, when it was encoded on the writer thread or there is none
             long footerOffset = _position;
             WriteFrame(FrameKind.Footer, Encode((ref MessagePackWriter w) => RecordCodec.WriteFooter(ref w, _chunks, _chunkMetrics)), 0, 0, 0, compress: true);
             Span<byte> trailer = stackalloc byte[ReplayFormat.TrailerSize];
@@ -158,13 +241,26 @@ public sealed class ReplayWriter : IDisposable
     {
         try
         {
-            foreach (var record in _queue!.GetConsumingEnumerable()) Process(record);
+            foreach (var work in _queue!.GetConsumingEnumerable())
+            {
+                if (work.Batch is { } batch)
+                {
+                    foreach (var record in batch) Process(record);
+                    batch.Clear();
+                    _spareBatches.Enqueue(batch);
+                    continue;
+                }
+                var chunk = work.Chunk;
+                try { WriteChunk(chunk.Buffer.AsMemory(0, chunk.Length), chunk.First, chunk.Last, chunk.Ticks, chunk.Metrics); }
+                finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
+            }
         }
         catch (Exception ex)
         {
             _failure = ex;
-            // Drain so the producer never blocks forever on a full queue.
-            while (_queue!.TryTake(out _)) { }
+            // Keep draining until the writer is disposed, so the producer never blocks on a full queue.
+            foreach (var work in _queue!.GetConsumingEnumerable())
+                if (work.Batch is null) ArrayPool<byte>.Shared.Return(work.Chunk.Buffer);
         }
     }
 
@@ -184,6 +280,7 @@ public sealed class ReplayWriter : IDisposable
         RecordCodec.WriteTick(ref w, record, _options.SchemaVersion, _options.SchemaVersion >= 2 ? _context : null);
         w.Flush();
         foreach (var m in record.Metrics) _latestMetrics[m.Name] = m.Value;
+        Recycle(record);
     }
 
     private void FlushChunk()
@@ -205,14 +302,32 @@ public sealed class ReplayWriter : IDisposable
             v1.Write(payload.Span[5..]);
             payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(v1.WrittenMemory);
         }
-        long offset = _position;
-        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, _pendingFirst, _pendingLast, _pendingTicks, _options.Compress);
-        _chunks.Add(new ChunkInfo(offset, stored, raw, _pendingFirst, _pendingTicks, _pendingLast));
-        _chunkMetrics.Add(_latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray());
-        _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
+        var metrics = _latestMetrics.Select(kv => new MetricRecord(kv.Key, kv.Value)).ToArray();
+        if (_queue is null || _encodeOnWriter)
+        {
+            // Synchronous, or already on the writer thread (or after it has finished, in Dispose).
+            WriteChunk(payload, _pendingFirst, _pendingLast, _pendingTicks, metrics);
+        }
+        else
+        {
+            // The chunk buffer is reused at once: the writer thread gets a copy (one memcpy per chunk).
+            var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+            payload.Span.CopyTo(copy);
+            _queue.Add(new Work(null, new PendingChunk(copy, payload.Length, _pendingFirst, _pendingLast, _pendingTicks, metrics)));
+        }
         _body.ResetWrittenCount(); // no need to zero the buffer: every byte is written before it is read
         _pendingTicks = 0;
-        _context = new ChunkContext();
+        _context.Reset();
+    }
+
+    /// <summary>Compresses, checksums and writes one chunk frame, then flushes (on the writer thread when there is one).</summary>
+    private void WriteChunk(ReadOnlyMemory<byte> payload, long first, long last, int ticks, MetricRecord[] metrics)
+    {
+        long offset = _position;
+        var (stored, raw) = WriteFrame(FrameKind.Chunk, payload, first, last, ticks, _options.Compress);
+        _chunks.Add(new ChunkInfo(offset, stored, raw, first, ticks, last));
+        _chunkMetrics.Add(metrics);
+        _stream.Flush(); // whole chunks reach the OS: a kill -9 after this loses nothing before it
     }
 
     private (int Stored, int Raw) WriteFrame(FrameKind kind, ReadOnlyMemory<byte> raw, long first, long last, int ticks, bool compress)

@@ -15,10 +15,17 @@ public sealed record ReplayWriterOptions
     /// <summary>Write a <see cref="ReplayMeta"/> frame (time, host). Off by default: it makes replays differ run to run.</summary>
     public bool IncludeMeta { get; init; }
 
-    /// <summary>Encode and write on a background thread so ticks never wait on the disk.</summary>
+    /// <summary>Encode, compress and write on a background thread so ticks never wait on the encoder, LZ4 or the disk.</summary>
     public bool Background { get; init; } = true;
 
-    /// <summary>Ticks that may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
+    /// <summary>
+    /// With <see cref="Background"/>: encode each tick on the caller's thread, and leave only the compression and
+    /// writing of whole chunks to the background thread. Cheaper when the simulation keeps every core busy (its
+    /// parallel queries then do not share a core with the encoder); off by default. The output is the same.
+    /// </summary>
+    public bool EncodeOnCaller { get; init; }
+
+    /// <summary>About how many ticks may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
     public int QueueCapacity { get; init; } = 256;
 
     /// <summary>

@@ -23,7 +23,7 @@ public static class DemoRecording
     {
         var recorder = new RecordSystem(writer)
             .TrackEntities(new QueryDescription().WithAll<Position>(), EntityKind.Particle)
-            .Track("position", ["x", "y"], (in Position p, Span<float> v) => { v[0] = p.X; v[1] = p.Y; })
+            .TrackRaw<Position>("position", ["x", "y"]) // Position is exactly (X, Y) as floats: one copy per chunk
             .TrackMetrics(world =>
             {
                 var m = world.Resources.Get<DemoMetrics>();

@@ -67,21 +67,42 @@ public sealed class ReplaySuite : IBenchSuite
         double sReadS = Measure.BestSeconds(() => ReadAll(sPath), repeats);
         progress(0.45);
 
-        // 4. Recording overhead: demo ticks with the recorder against ticks without, in the same process.
+        // 4. Recording overhead: demo ticks with the recorder against ticks without, in the same process, alternated so
+        //    a change in machine load hits both sides; best wall time of each side, and best process CPU time of each
+        //    side (on a shared machine the CPU time is the steadier of the two). GC counts are those of the best run.
         int overheadTicks = quick ? 600 : 2400;
-        double without = Measure.BestSeconds(() => RunDemo(config, overheadTicks, null), quick ? 2 : 3);
-        double with = Measure.BestSeconds(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay")), quick ? 2 : 3);
+        RunDemo(config, overheadTicks, null);
+        RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"));
+        var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
+        RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller);
+        var demoWithout = new RunCost();
+        var demoWith = new RunCost();
+        var demoWithOnCaller = new RunCost();
+        for (int i = 0; i < (quick ? 3 : 5); i++)
+        {
+            demoWithout.Measure(() => RunDemo(config, overheadTicks, null));
+            demoWith.Measure(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay")));
+            demoWithOnCaller.Measure(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller));
+        }
+        double without = demoWithout.Wall, with = demoWith.Wall;
         progress(0.55);
 
         // 4b. The same on the real search pipeline that `sim run` uses (ContinuousRun.Build + SearchRecording.AddTo),
         //     with its default experiment: 256 agents, MCTS on countdown; without and with recording, alternated.
         int searchTicks = quick ? 100 : 200;
-        double sWithout = double.MaxValue, sWith = double.MaxValue;
+        RunSearch(searchTicks, null);
+        RunSearch(searchTicks, Path.Combine(dir, "run.replay"));
+        RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller);
+        var searchWithout = new RunCost();
+        var searchWith = new RunCost();
+        var searchWithOnCaller = new RunCost();
         for (int i = 0; i < (quick ? 2 : 3); i++)
         {
-            sWithout = Math.Min(sWithout, Measure.BestSeconds(() => RunSearch(searchTicks, null), 1, warmup: i == 0 ? 1 : 0));
-            sWith = Math.Min(sWith, Measure.BestSeconds(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay")), 1, warmup: i == 0 ? 1 : 0));
+            searchWithout.Measure(() => RunSearch(searchTicks, null));
+            searchWith.Measure(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay")));
+            searchWithOnCaller.Measure(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller));
         }
+        double sWithout = searchWithout.Wall, sWith = searchWith.Wall;
         progress(0.6);
 
         // 5. Seek: a large replay made of the demo records repeated, then random ticks through a fresh reader.
@@ -126,13 +147,20 @@ public sealed class ReplaySuite : IBenchSuite
         progress(1);
 
         report.Add("replay.write_mb_per_s", bytes / 1e6 / writeS, "MB/s", $"demo workload, {demoTicks} ticks, {bytes / 1e6:F1} MB, background writer, LZ4");
+        report.Add("replay.write_ticks_per_s", demo.Count / writeS, "ticks/s", "the same, in demo ticks (independent of how well the file compresses)");
         report.Add("replay.read_mb_per_s", bytes / 1e6 / readS, "MB/s", "open, verify checksums, decompress, decode every tick");
+        report.Add("replay.read_ticks_per_s", demo.Count / readS, "ticks/s", "the same, in demo ticks");
         report.Add("replay.bytes_vs_jsonl", (double)bytes / jsonl, "x", $"demo particles; target <= 0.25; JSONL {jsonl / 1e6:F1} MB");
         report.Add("replay.search.bytes_vs_jsonl", (double)sBytes / sJsonl, "x", $"synthetic search trees; JSONL {sJsonl / 1e6:F1} MB");
         report.Add("replay.search.write_mb_per_s", sBytes / 1e6 / sWriteS, "MB/s", "synthetic search workload");
         report.Add("replay.search.read_mb_per_s", sBytes / 1e6 / sReadS, "MB/s", "synthetic search workload");
-        report.Add("replay.record_overhead", with / without, "x", $"demo tick time with/without recording, {overheadTicks} ticks; target <= 1.05");
+        report.Add("replay.record_overhead", with / without, "x", $"demo tick time with/without recording, {overheadTicks} ticks, {without * 1e6 / overheadTicks:F0} us/tick without; target <= 1.05");
+        report.Add("replay.record_cpu_overhead", demoWith.Cpu / demoWithout.Cpu, "x", "demo process CPU time with/without recording (all threads, writer included)");
+        report.Add("replay.record_gc_gen0", demoWith.Gen0, "count", $"gen0 collections while recording {overheadTicks} demo ticks ({demoWithout.Gen0} without)");
+        report.Add("replay.record_overhead_encode_on_caller", demoWithOnCaller.Wall / without, "x", "the same with ReplayWriterOptions.EncodeOnCaller (ticks encoded on the sim thread, chunks compressed and written in the background)");
         report.Add("replay.search.record_overhead", sWith / sWithout, "x", $"sim run (mcts, countdown, 256 agents) tick time with/without recording, {searchTicks} ticks; target <= 1.05");
+        report.Add("replay.search.record_cpu_overhead", searchWith.Cpu / searchWithout.Cpu, "x", "sim run process CPU time with/without recording");
+        report.Add("replay.search.record_overhead_encode_on_caller", searchWithOnCaller.Wall / sWithout, "x", "the same with ReplayWriterOptions.EncodeOnCaller");
         report.Add("replay.seek_ms", seeks[seeks.Count / 2], "ms", $"median random seek in a {bigBytes / 1e9:F2} GB replay; target <= 20");
         report.Add("replay.seek_max_ms", seeks[^1], "ms", "slowest of the random seeks");
         report.Add("replay.open_and_seek_ms", openSeek, "ms", "open the large replay cold and seek to its middle");
@@ -140,17 +168,17 @@ public sealed class ReplaySuite : IBenchSuite
         report.Add("replay.viewer.fps_10k_nodes", 1000 / frameMs, "fps", "target >= 30");
     }
 
-    private static void RunDemo(DemoConfig config, int ticks, string? path)
+    private static void RunDemo(DemoConfig config, int ticks, string? path, ReplayWriterOptions? options = null)
     {
         using var world = World.Create(1);
         var pipeline = DemoSystems.Build(world, config);
-        using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"));
+        using var writer = path is null ? null : ReplayWriter.Create(path, DemoRecording.Header(1, config, ticks, "bench"), options);
         if (writer is not null) DemoRecording.AddTo(pipeline, writer);
         pipeline.Run(ticks);
     }
 
     /// <summary>The default <c>sim run</c> experiment, recorded to <paramref name="path"/> when it is not null.</summary>
-    private static void RunSearch(int ticks, string? path)
+    private static void RunSearch(int ticks, string? path, ReplayWriterOptions? options = null)
     {
         const ulong seed = 1;
         var env = EnvironmentRegistry.Default.Get("countdown");
@@ -158,7 +186,7 @@ public sealed class ReplaySuite : IBenchSuite
             "mcts", null, 256, RunBudget.Parse("attempts:8"), seed);
         using var world = World.Create(seed);
         var pipeline = ContinuousRun.Build(world, spec);
-        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"));
+        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"), options);
         if (writer is not null) SearchRecording.AddTo(pipeline, writer);
         pipeline.Run(ticks);
     }
@@ -208,6 +236,27 @@ public sealed class ReplaySuite : IBenchSuite
         c.Rewards.AddRange(t.Rewards); c.TreeNodes.AddRange(t.TreeNodes); c.TreesCleared.AddRange(t.TreesCleared);
         c.Metrics.AddRange(t.Metrics); c.Episodes.AddRange(t.Episodes);
         return c;
+    }
+
+    /// <summary>Best wall time, best process CPU time and the gen0 collections of the best run, over several runs.</summary>
+    private sealed class RunCost
+    {
+        public double Wall = double.MaxValue, Cpu = double.MaxValue;
+        public int Gen0;
+
+        public void Measure(Action run)
+        {
+            var process = Process.GetCurrentProcess();
+            var cpu0 = process.TotalProcessorTime;
+            int gc0 = GC.CollectionCount(0);
+            long t0 = Stopwatch.GetTimestamp();
+            run();
+            double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            process.Refresh();
+            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
+            if (wall < Wall) { Wall = wall; Gen0 = GC.CollectionCount(0) - gc0; }
+            Cpu = Math.Min(Cpu, cpu);
+        }
     }
 
     private sealed class CountingStream : Stream
