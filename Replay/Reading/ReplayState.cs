@@ -29,7 +29,7 @@ public sealed class ReplayState
     /// <summary>Latest value of every metric.</summary>
     public SortedDictionary<string, double> Metrics { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Latest reward of every agent.</summary>
+    /// <summary>Latest reward of every agent: its last reward record or the outcome of its last ended episode.</summary>
     public Dictionary<int, float> LastReward { get; } = new();
 
     /// <summary>Rewards given at <see cref="Tick"/> itself.</summary>
@@ -85,5 +85,7 @@ public sealed class ReplayState
             RewardsThisTick.Add(r);
         }
         EpisodesThisTick.AddRange(t.Episodes);
+        // An ended episode's outcome is its agent's latest reward too (search runs record outcomes as episodes).
+        foreach (var e in t.Episodes) LastReward[e.Agent] = e.Reward;
     }
 }
