@@ -73,7 +73,7 @@ public sealed class AgentsSuite : IBenchSuite
 
     private static (double TokensPerS, List<(int Step, double Mb)> Rss) Train(TransformerLm lm, int steps, bool quick, Action<double> progress)
     {
-        var optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-3, weight_decay: 0.01);
+        using var optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-3, weight_decay: 0.01);
         var rng = new Rng(7);
         var ids = new long[Batch * (SeqLen + 1)];
         int[] marks = quick ? [20, 120] : [100, 1000];
