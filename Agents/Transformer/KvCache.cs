@@ -20,8 +20,9 @@ public sealed class KvCache : IDisposable
         _values = new Tensor[config.Layers];
         for (int l = 0; l < config.Layers; l++)
         {
-            _keys[l] = zeros([batch, config.Heads, capacity, config.HeadWidth], device: device);
-            _values[l] = zeros([batch, config.Heads, capacity, config.HeadWidth], device: device);
+            // Uninitialised: a slot is always written (Append, LoadPrefix) before attention reads it.
+            _keys[l] = empty([batch, config.Heads, capacity, config.HeadWidth], device: device);
+            _values[l] = empty([batch, config.Heads, capacity, config.HeadWidth], device: device);
         }
         // Which cached positions hold a real token (false for left padding and for rows that already stopped).
         Valid = zeros([batch, capacity], ScalarType.Bool, device: device);

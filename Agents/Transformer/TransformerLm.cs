@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sim.Agents.Tokenization;
@@ -119,22 +120,23 @@ public sealed class TransformerLm : IDisposable
         var probs = new float[v];
         var order = new int[v];
 
-        using var noGrad = no_grad();
+        // Inference mode: no autograd bookkeeping (version counters, view tracking) on the ~100 tensors of each step.
+        using var inference = inference_mode();
         using var cache = new KvCache(Config, rows, width + maxNew, Device);
-        float[] logprobs;
+        var logprobs = new float[rows * v];
         using (var scope = NewDisposeScope())
         {
             using var prefix = k == 1 ? null : new KvCache(Config, n, width, Device);
             var target = prefix ?? cache;
             using var validT = tensor(valid, [n, width], device: Device);
             target.Valid.narrow(1, 0, width).copy_(validT);
-            var logits = Model.Forward(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
-            var first = LastLogProbs(logits);
-            if (prefix is null) logprobs = first;
+            var logits = Model.ForwardLast(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
+            if (prefix is null) CopyLogProbs(logits, logprobs);
             else
             {
+                var first = new float[n * v];
+                CopyLogProbs(logits, first);
                 cache.LoadPrefix(prefix, k);
-                logprobs = new float[rows * v];
                 for (int r = 0; r < rows; r++) Array.Copy(first, (r / k) * v, logprobs, r * v, v);
             }
         }
@@ -166,8 +168,8 @@ public sealed class TransformerLm : IDisposable
             // Model.Forward marks the new slot valid for every row: a stopped row then attends to its own padding, which
             // no live row ever sees (rows never attend to each other), and its output is ignored.
             using var scope = NewDisposeScope();
-            var logits = Model.Forward(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
-            logprobs = LastLogProbs(logits);
+            var logits = Model.ForwardLast(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
+            CopyLogProbs(logits, logprobs);
         }
 
         var result = new SampledStep[rows];
@@ -197,7 +199,7 @@ public sealed class TransformerLm : IDisposable
             if (promptLengths[i] < 1 || promptLengths[i] > sequences[i].Length) throw new ArgumentException("prompt length must be in 1..sequence length");
             for (int j = 0; j < sequences[i].Length; j++) ids[i * width + j] = sequences[i][j];
         }
-        using var noGrad = no_grad();
+        using var inference = inference_mode();
         using var scope = NewDisposeScope();
         var logits = Model.forward(tensor(ids, [n, width], device: Device));
         var lp = nn.functional.log_softmax(logits, -1).cpu();
@@ -214,10 +216,20 @@ public sealed class TransformerLm : IDisposable
         return result;
     }
 
-    private float[] LastLogProbs(Tensor logits)
+    // log_softmax of logits [B, V] into dst (B·V floats, row-major) with one block copy: the element-wise TensorAccessor
+    // copy of data<float>().ToArray() cost about as much as a transformer layer per decode step.
+    private static void CopyLogProbs(Tensor logits, float[] dst)
     {
-        var last = logits.select(1, logits.shape[1] - 1);
-        return nn.functional.log_softmax(last, -1).cpu().data<float>().ToArray();
+        using var lp = nn.functional.log_softmax(logits, -1);
+        CopyToHost(lp, dst);
+    }
+
+    private static void CopyToHost(Tensor t, float[] dst)
+    {
+        using var host = t.device_type == DeviceType.CPU && t.is_contiguous() ? null : t.cpu().contiguous();
+        var src = MemoryMarshal.Cast<byte, float>((host ?? t).bytes);
+        if (src.Length != dst.Length) throw new InvalidOperationException($"expected {dst.Length} values, got {src.Length}");
+        src.CopyTo(dst);
     }
 
     private static int ArgMax(ReadOnlySpan<float> row)

@@ -66,30 +66,67 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
     /// </summary>
     public Tensor Forward(Tensor ids, Tensor positions, KvCache cache)
     {
-        long t = ids.shape[1];
+        long b = ids.shape[0], t = ids.shape[1];
+        using var x = Advance(ids, positions, cache);
+        if (t > 1) return Head(x);
+        using var logits = Head(x);
+        return logits.view(b, 1, -1);
+    }
+
+    /// <summary>
+    /// <see cref="Forward(Tensor, Tensor, KvCache)"/> that returns only the logits of the last new position, [B, V]: what
+    /// sampling needs. The output head (the largest matmul of a decode step) runs on one position per row, and a single
+    /// token runs through 2-D activations (no [B, 1, W] reshapes) with one attention mask shared by all layers.
+    /// </summary>
+    public Tensor ForwardLast(Tensor ids, Tensor positions, KvCache cache)
+    {
+        using var x = Advance(ids, positions, cache);
+        if (x.dim() == 2) return Head(x);
+        using var last = x.select(1, x.shape[1] - 1);
+        return Head(last);
+    }
+
+    // Runs new tokens through the blocks, appending to the cache: hidden states [B, T, W], or [B, W] for one token.
+    private Tensor Advance(Tensor ids, Tensor positions, KvCache cache)
+    {
+        long b = ids.shape[0], t = ids.shape[1];
         int start = cache.Length, total = start + (int)t;
         if (t == 1)
         {
             // Decoding one token: every cached key is at or before the query, so the mask is the validity row alone once
-            // the query's own slot is marked valid (it always attends to itself). Saves six mask ops per token.
+            // the query's own slot is marked valid (it always attends to itself). It is turned into an additive mask once
+            // here rather than by each layer's attention.
             cache.Valid.narrow(1, start, 1).fill_(true);
-            using var validMask = cache.Valid.narrow(1, 0, total).view(-1, 1, 1, total);
-            var h = wte.forward(ids) + wpe.forward(positions);
-            for (int l = 0; l < blocks.Count; l++) h = blocks[l].Forward(h, validMask, cache, causal: false);
+            using var valid = cache.Valid.narrow(1, 0, total);
+            using var invalid = valid.logical_not();
+            using var bias = zeros([b, 1, 1, total], dtype: wte.weight!.dtype, device: ids.device);
+            using var invalid4 = invalid.view(b, 1, 1, total);
+            bias.masked_fill_(invalid4, double.NegativeInfinity);
+            using var flatIds = ids.view(b);
+            using var flatPos = positions.view(b);
+            using var tokens = wte.forward(flatIds);
+            using var places = wpe.forward(flatPos);
+            var h = tokens + places;
+            for (int l = 0; l < blocks.Count; l++)
+            {
+                var next = blocks[l].Decode(h, bias, cache);
+                h.Dispose();
+                h = next;
+            }
             cache.Length = total;
-            return Head(h);
+            return h;
         }
         // mask [B, 1, T, total]: key j is visible to query i when j <= start + i and key j is valid, or j == start + i.
         using var keyIdx = arange(total, dtype: ScalarType.Int64, device: ids.device).view(1, 1, 1, total);
         using var qIdx = arange(start, total, dtype: ScalarType.Int64, device: ids.device).view(1, 1, t, 1);
         using var causal = keyIdx.le(qIdx);
-        using var valid = cache.Valid.narrow(1, 0, total).view(-1, 1, 1, total);
+        using var valid2 = cache.Valid.narrow(1, 0, total).view(-1, 1, 1, total);
         using var self = keyIdx.eq(qIdx);
-        using var mask = causal.logical_and(valid).logical_or(self);
+        using var mask = causal.logical_and(valid2).logical_or(self);
         var x = wte.forward(ids) + wpe.forward(positions);
         for (int l = 0; l < blocks.Count; l++) x = blocks[l].Forward(x, mask, cache, causal: false);
         cache.Length = total;
-        return Head(x);
+        return x;
     }
 
     private Tensor Head(Tensor x) => functional.linear(ln_f.forward(x), wte.weight!);
@@ -122,6 +159,37 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
         }
 
         public override Tensor forward(Tensor x) => Forward(x, null, null, causal: true);
+
+        // One decoded token per row: x [B, W], additive mask [B, 1, 1, total]. The same arithmetic as Forward with T = 1
+        // (the same linear, attention and residual operations, in the same order), without the [B, 1, W] layout, and
+        // intermediates are freed as soon as they are used.
+        public Tensor Decode(Tensor x, Tensor bias, KvCache cache)
+        {
+            long b = x.shape[0], w = x.shape[1], dh = w / _heads;
+            Tensor y;
+            using (var h = ln_1.forward(x))
+            using (var qkv = c_attn.forward(h))
+            using (var q = qkv.narrow(1, 0, w).view(b, _heads, 1, dh))
+            using (var kNew = qkv.narrow(1, w, w).view(b, _heads, 1, dh))
+            using (var vNew = qkv.narrow(1, 2 * w, w).view(b, _heads, 1, dh))
+            {
+                var (k, v) = cache.Append(_layer, kNew, vNew);
+                using (k)
+                using (v)
+                using (var att = functional.scaled_dot_product_attention(q, k, v, bias))
+                    y = att.reshape(b, w);
+            }
+            Tensor x1;
+            using (y) x1 = c_proj.forward(y);
+            x1.add_(x); // x + c_proj(y): addition commutes exactly
+            using var h2 = ln_2.forward(x1);
+            using var f = c_fc.forward(h2);
+            f.gelu_();
+            var o = c_out.forward(f);
+            o.add_(x1);
+            x1.Dispose();
+            return o;
+        }
 
         public Tensor Forward(Tensor x, Tensor? mask, KvCache? cache, bool causal)
         {

@@ -51,12 +51,14 @@ public sealed class AgentsSuite : IBenchSuite
         var tok = SimTokenizer.CreateDefault();
         var cfg = new TransformerConfig(tok.VocabSize);
         using var lm = TransformerLm.Create(cfg, tok, 1, device);
-        var (tokensPerS, rss) = Train(lm, quick ? 120 : 1000, quick, progress);
+        var (tokensPerS, rss, trimmed) = Train(lm, quick ? 120 : 1000, quick, progress);
         double flopsPerToken = cfg.TrainFlopsPerToken(SeqLen);
         report.Add("agents.transformer.parameters", cfg.Parameters, "params", $"{cfg.Layers} layers, width {cfg.Width}, {cfg.Heads} heads");
         report.Add("agents.transformer.train_tokens_per_s", tokensPerS, "tok/s", $"batch {Batch} x {SeqLen}, AdamW");
         report.Add("agents.transformer.train_mfu", tokensPerS * flopsPerToken / peak, "", "model FLOPs / matmul peak; target >= 0.35");
         foreach (var (step, mb) in rss) report.Add($"agents.transformer.rss_mb.step{step}", mb, "MB", "process RSS during training; target flat");
+        foreach (var (step, mb) in trimmed)
+            report.Add($"agents.transformer.rss_trimmed_mb.step{step}", mb, "MB", "RSS after malloc_trim: memory in use, without what the allocator keeps freed");
         progress(0.8);
 
         report.Add("agents.transformer.sample_tokens_per_s", Sample(lm, quick), "tok/s", $"batch {Batch}, KV cache; target >= 20000");
@@ -78,13 +80,14 @@ public sealed class AgentsSuite : IBenchSuite
         return 2.0 * n * n * n / best;
     }
 
-    private static (double TokensPerS, List<(int Step, double Mb)> Rss) Train(TransformerLm lm, int steps, bool quick, Action<double> progress)
+    private static (double TokensPerS, List<(int Step, double Mb)> Rss, List<(int Step, double Mb)> Trimmed) Train(TransformerLm lm, int steps, bool quick, Action<double> progress)
     {
-        var optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-3, weight_decay: 0.01);
+        using var optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-3, weight_decay: 0.01);
         var rng = new Rng(7);
         var ids = new long[Batch * (SeqLen + 1)];
         int[] marks = quick ? [20, 120] : [100, 1000];
         var rss = new List<(int, double)>();
+        var trimmed = new List<(int, double)>();
         int warm = Math.Min(10, steps / 4);
         long t0 = 0;
         lm.Model.train();
@@ -108,12 +111,25 @@ public sealed class AgentsSuite : IBenchSuite
             {
                 GC.Collect();
                 rss.Add((step, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
+                // glibc keeps freed native memory in its arenas, so the raw RSS wanders by tens of MB from step to step
+                // with no tensor alive; after malloc_trim it shows what is actually held (a leak would still grow).
+                if (TryMallocTrim()) trimmed.Add((step, Process.GetCurrentProcess().WorkingSet64 / 1048576.0));
             }
             if (step % 10 == 0) progress(0.1 + 0.7 * step / steps);
         }
         lm.Model.eval();
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        return ((double)(steps - warm) * Batch * SeqLen / seconds, rss);
+        return ((double)(steps - warm) * Batch * SeqLen / seconds, rss, trimmed);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
+    private static bool TryMallocTrim()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { MallocTrim(0); return true; }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
     private static double Sample(TransformerLm lm, bool quick)

@@ -43,6 +43,55 @@ public class TransformerLmTests
     }
 
     [Test]
+    public void CachedDecodeMatchesFullForwardLogits()
+    {
+        // Rows of different prompt lengths, left-padded into one cache: the prefill's last-position logits and every
+        // single-token decode step (ForwardLast, and Forward's [B, 1, V] form) equal a plain causal forward over each
+        // row's own unpadded sequence.
+        using var lm = NewTiny(5);
+        var rng = new Rng(9);
+        int[] promptLens = [3, 7, 5];
+        const int steps = 6, width = 7;
+        var seqs = promptLens.Select(p => Enumerable.Range(0, p + steps).Select(_ => 4 + rng.NextInt(Tok.VocabSize - 4)).ToArray()).ToArray();
+        int b = seqs.Length, v = Tok.VocabSize;
+        using var noGrad = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        var full = seqs.Select(s => lm.Model.forward(torch.tensor(s.Select(t => (long)t).ToArray(), [1, s.Length]))).ToArray();
+        using var cache = new KvCache(Tiny, b, width + steps, torch.CPU);
+        var ids = new long[b * width];
+        var pos = new long[b * width];
+        var valid = new bool[b * width];
+        for (int r = 0; r < b; r++)
+            for (int j = 0; j < promptLens[r]; j++)
+            {
+                int c = r * width + width - promptLens[r] + j;
+                (ids[c], pos[c], valid[c]) = (seqs[r][j], j, true);
+            }
+        cache.Valid.narrow(1, 0, width).copy_(torch.tensor(valid, [b, width]));
+        var logits = lm.Model.ForwardLast(torch.tensor(ids, [b, width]), torch.tensor(pos, [b, width]), cache);
+        for (int t = 0; ; t++)
+        {
+            Assert.That(logits.shape, Is.EqualTo(new long[] { b, v }));
+            for (int r = 0; r < b; r++)
+            {
+                var expected = full[r][0, promptLens[r] + t - 1];
+                Assert.That(logits[r].allclose(expected, rtol: 0, atol: 1e-4), $"row {r}, step {t}: max diff {(logits[r] - expected).abs().max().item<float>()}");
+            }
+            if (t == steps) break;
+            var stepIds = torch.tensor(seqs.Select((s, r) => (long)s[promptLens[r] + t]).ToArray(), [b, 1]);
+            var stepPos = torch.tensor(promptLens.Select(p => (long)(p + t)).ToArray(), [b, 1]);
+            if (t % 2 == 0) logits = lm.Model.ForwardLast(stepIds, stepPos, cache);
+            else
+            {
+                var three = lm.Model.Forward(stepIds, stepPos, cache);
+                Assert.That(three.shape, Is.EqualTo(new long[] { b, 1, v }));
+                logits = three.select(1, 0);
+            }
+        }
+        Assert.That(cache.Length, Is.EqualTo(width + steps));
+    }
+
+    [Test]
     public void KSamplesShareOnePrefillAndMatchSeparatePrefills()
     {
         // K samples of one context reuse its prefilled KV cache: the prompt runs through the model once, and the samples
