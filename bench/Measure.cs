@@ -19,6 +19,28 @@ public static class Measure
         return best;
     }
 
+    /// <summary>
+    /// The best time of each body over <paramref name="repeats"/> rounds, the bodies taking turns within every round.
+    /// Ratios between them are then measured in the same time window: on a shared machine a slow spell hits all of
+    /// them, not just whichever happened to run during it.
+    /// </summary>
+    public static double[] BestSecondsInterleaved(int repeats, int warmup, params Action[] bodies)
+    {
+        for (int i = 0; i < warmup; i++) foreach (var body in bodies) body();
+        var best = new double[bodies.Length];
+        Array.Fill(best, double.MaxValue);
+        for (int i = 0; i < repeats; i++)
+        {
+            for (int b = 0; b < bodies.Length; b++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                bodies[b]();
+                best[b] = Math.Min(best[b], Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+        }
+        return best;
+    }
+
     /// <summary>Like <see cref="BestSeconds(Action,int,int)"/>, but runs <paramref name="setup"/> untimed before every run.</summary>
     public static double BestSeconds(Action setup, Action body, int repeats, int warmup = 1)
     {
