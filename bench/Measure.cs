@@ -20,6 +20,25 @@ public static class Measure
     }
 
     /// <summary>
+    /// Runs <paramref name="body"/> until the JIT has settled: at least <paramref name="leastSeconds"/>, then until no
+    /// method has been compiled for <paramref name="quietSeconds"/>, at most <paramref name="capSeconds"/>. Tiered
+    /// compilation replaces code in the background for the first second or so, and its compiler thread competes for one
+    /// of this machine's two cores; timing before it goes quiet measures the compiler as much as the code.
+    /// </summary>
+    public static void SettleJit(Action body, double leastSeconds = 1, double quietSeconds = 0.5, double capSeconds = 5)
+    {
+        var total = Stopwatch.StartNew();
+        var still = Stopwatch.StartNew();
+        long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while ((total.Elapsed.TotalSeconds < leastSeconds || still.Elapsed.TotalSeconds < quietSeconds) && total.Elapsed.TotalSeconds < capSeconds)
+        {
+            body();
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != methods) { methods = now; still.Restart(); }
+        }
+    }
+
+    /// <summary>
     /// The best time of each body over <paramref name="repeats"/> rounds, the bodies taking turns within every round.
     /// Ratios between them are then measured in the same time window: on a shared machine a slow spell hits all of
     /// them, not just whichever happened to run during it.
