@@ -84,6 +84,10 @@ public sealed class SearchAgent
     /// <summary>True when the committed answer is correct (graded by the answer verifier).</summary>
     public bool Solved => FinalNode >= 0 && Tree[FinalNode].Correct;
 
+    /// <summary>The committed answer's outcome reward: 1 or 0 where answers are verified exactly, the judge's score on
+    /// <c>judge</c>; 0 without an answer.</summary>
+    public double FinalReward => FinalNode < 0 ? 0 : Tree[FinalNode].Kind == NodeKind.Answer ? Tree[FinalNode].Reward : Tree[FinalNode].Correct ? 1 : 0;
+
     /// <summary>The tick the episode started on.</summary>
     public long StartTick { get; private set; }
 

@@ -48,11 +48,11 @@ public sealed class EpisodeSystem : ISystem
                 m.Episodes++;
                 if (agent.FinalNode >= 0) m.Answered++;
                 if (agent.Solved) m.Solved++;
-                if (agent.FinalNode >= 0)
+                m.RewardSum += agent.FinalReward;
+                if (agent.FinalNode >= 0 && !double.IsNaN(agent.Tree[agent.FinalNode].Gold))
                 {
-                    ref var final = ref agent.Tree[agent.FinalNode];
-                    m.RewardSum += final.Kind == NodeKind.Answer ? final.Reward : final.Correct ? 1 : 0;
-                    if (!double.IsNaN(final.Gold)) { m.GoldSum += final.Gold; m.GoldEpisodes++; }
+                    m.GoldSum += agent.Tree[agent.FinalNode].Gold;
+                    m.GoldEpisodes++;
                 }
                 m.Spent.Add(agent.Ledger);
                 m.Outcomes.Add((agent.Index, agent.Solved, agent.Ledger));

@@ -112,18 +112,10 @@ public static class SearchRecording
     }
 
     /// <summary>The finished episode of <paramref name="agent"/> as a replay record.</summary>
-    // The committed answer's outcome reward: 1 or 0 where answers are verified exactly, the judge's score on `judge`.
-    private static double FinalReward(SearchAgent agent)
-    {
-        if (agent.FinalNode < 0) return 0;
-        ref var n = ref agent.Tree[agent.FinalNode];
-        return n.Kind == NodeKind.Answer ? n.Reward : n.Correct ? 1 : 0;
-    }
-
     internal static EpisodeRecord Episode(SearchAgent agent, long episode)
     {
         string completion = agent.FinalNode >= 0 ? string.Join("\n", agent.Tree.Lines(agent.FinalNode)) : "";
         return new EpisodeRecord(agent.Index, episode, agent.Index, agent.Problem.Question, completion,
-            (float)FinalReward(agent), agent.Solved, agent.Ledger.Tokens);
+            (float)agent.FinalReward, agent.Solved, agent.Ledger.Tokens);
     }
 }
