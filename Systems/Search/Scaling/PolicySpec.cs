@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sim.Agents.Policies;
 using Sim.Agents.Transformer;
 
@@ -19,10 +18,7 @@ public static class PolicySpec
     /// <summary>Makes the policy named by <paramref name="spec"/>; throws <see cref="FormatException"/> on a bad spec.</summary>
     public static IPolicy Parse(string spec)
     {
-        string kind = spec, args = "";
-        int colon = spec.IndexOf(':');
-        if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
-        kind = kind.Trim().ToLowerInvariant();
+        var (kind, args) = OptionSpec.Split(spec);
         if (kind == "transformer")
         {
             if (!Directory.Exists(args)) throw new DirectoryNotFoundException($"--policy transformer:DIR: checkpoint directory '{args}' not found");
@@ -31,11 +27,8 @@ public static class PolicySpec
         if (kind != "simulated")
             throw new FormatException($"unknown policy '{kind}'; known: {string.Join(", ", Kinds)} (e.g. simulated:skill=0.3)");
         var config = new SimulatedPolicyConfig();
-        foreach (var part in args.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (key, value) in OptionSpec.Pairs(args, "policy"))
         {
-            int eq = part.IndexOf('=');
-            if (eq < 0) throw new FormatException($"policy option '{part}' must be key=value");
-            string key = part[..eq].Trim().ToLowerInvariant(), value = part[(eq + 1)..].Trim();
             config = key switch
             {
                 "skill" or "p" => config with { AttemptSkill = Number(key, value) },
@@ -62,7 +55,5 @@ public static class PolicySpec
         catch (ArgumentException e) { throw new FormatException($"policy '{spec}': {e.Message}"); }
     }
 
-    private static double Number(string key, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
-            ? d : throw new FormatException($"policy option {key} needs a number, not '{value}'");
+    private static double Number(string key, string value) => OptionSpec.Number("policy", key, value);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sim.Agents.Scoring;
 
 namespace Sim.Systems.Search;
@@ -12,23 +11,19 @@ public static class ScorerSpec
     /// <summary>Makes the reward model named by <paramref name="spec"/>.</summary>
     public static INodeScorer Parse(string spec, ulong seed)
     {
-        string kind = spec, args = "";
-        int colon = spec.IndexOf(':');
-        if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
-        if (kind.Trim().Equals("simulated", StringComparison.OrdinalIgnoreCase))
+        var (kind, args) = OptionSpec.Split(spec);
+        if (kind == "simulated")
         {
             var rm = new SimulatedRewardModel(Seed: seed);
-            foreach (var part in args.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var (key, value) in OptionSpec.Pairs(args, "reward-model"))
             {
-                int eq = part.IndexOf('=');
-                if (eq < 0 || !double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-                    throw new FormatException($"reward-model option '{part}' must be key=number");
-                rm = part[..eq].Trim().ToLowerInvariant() switch
+                double v = OptionSpec.Number("reward-model", key, value);
+                rm = key switch
                 {
                     "noise" when v >= 0 && v <= 10 => rm with { Noise = v },
                     "shrink" when v >= 0 && v < 0.5 => rm with { Shrink = v },
-                    "noise" or "shrink" => throw new FormatException($"reward-model option '{part}' is out of range (noise 0..10, shrink 0..0.5)"),
-                    _ => throw new FormatException($"unknown reward-model option '{part[..eq]}'; known: noise, shrink"),
+                    "noise" or "shrink" => throw new FormatException($"reward-model option '{key}={value}' is out of range (noise 0..10, shrink 0..0.5)"),
+                    _ => throw new FormatException($"unknown reward-model option '{key}'; known: noise, shrink"),
                 };
             }
             return rm;

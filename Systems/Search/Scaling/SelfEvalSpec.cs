@@ -1,4 +1,3 @@
-using System.Globalization;
 using Sim.Agents.Policies;
 using Sim.Agents.Transformer;
 
@@ -17,10 +16,7 @@ public static class SelfEvalSpec
     /// <see cref="FormatException"/> on a bad spec.</summary>
     public static ISelfEvaluator Parse(string spec, IPolicy policy)
     {
-        string kind = spec, args = "";
-        int colon = spec.IndexOf(':');
-        if (colon >= 0) { kind = spec[..colon]; args = spec[(colon + 1)..]; }
-        kind = kind.Trim().ToLowerInvariant();
+        var (kind, args) = OptionSpec.Split(spec);
         if (kind == "auto") kind = policy is TransformerPolicy ? "transformer" : "simulated";
         if (kind == "transformer")
         {
@@ -31,13 +27,9 @@ public static class SelfEvalSpec
         }
         if (kind != "simulated") throw new FormatException($"unknown self-evaluator '{kind}'; known: auto, simulated[:error=E,tokens=T], transformer[:line]");
         var config = new SimulatedSelfEvalConfig();
-        foreach (var part in args.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (key, value) in OptionSpec.Pairs(args, "self-eval"))
         {
-            int eq = part.IndexOf('=');
-            if (eq < 0) throw new FormatException($"self-eval option '{part}' must be key=value");
-            string key = part[..eq].Trim().ToLowerInvariant(), value = part[(eq + 1)..].Trim();
-            if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x))
-                throw new FormatException($"self-eval option {key} needs a number, not '{value}'");
+            double x = OptionSpec.Number("self-eval", key, value);
             config = key switch
             {
                 "error" or "e" or "eps" => config with { ErrorRate = x },
