@@ -239,6 +239,7 @@ public sealed class ReplayWriter : IDisposable
 
     private void Consume()
     {
+        ThreadNice.TryLowerCurrentThread(_options.WriterNice);
         try
         {
             foreach (var work in _queue!.GetConsumingEnumerable())

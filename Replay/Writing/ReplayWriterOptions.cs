@@ -25,6 +25,13 @@ public sealed record ReplayWriterOptions
     /// </summary>
     public bool EncodeOnCaller { get; init; }
 
+    /// <summary>
+    /// The background thread's nice value on Linux (0 = the simulation's priority, 19 = lowest). The writer then runs
+    /// on otherwise idle cores and yields to the simulation's threads when both want a core; when it falls behind,
+    /// <see cref="ReplayWriter.Append"/> blocks (see <see cref="QueueCapacity"/>), so nothing is lost. Default 10.
+    /// </summary>
+    public int WriterNice { get; init; } = 10;
+
     /// <summary>About how many ticks may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
     public int QueueCapacity { get; init; } = 256;
 

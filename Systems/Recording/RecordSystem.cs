@@ -23,6 +23,7 @@ public sealed partial class RecordSystem : ISystem
     private readonly List<(QueryDescription Query, EntityKind Kind, Func<World, Entity, string?>? Label)> _entityQueries = new();
     private readonly List<IComponentTracker> _components = new();
     private readonly List<Func<World, IEnumerable<MetricRecord>>> _metricSources = new();
+    private Action<List<TreeNodeRecord>>? _restateTrees;
     private int[] _version = new int[1024];      // version of each live recorded entity id, 0 when not live
     private int[] _seenStamp = new int[1024];    // _stamp of the last tick the id was seen on a changed chunk row
     private int[] _createdStamp = new int[1024]; // _stamp of the tick the id was (re)created
@@ -94,6 +95,17 @@ public sealed partial class RecordSystem : ISystem
         return this;
     }
 
+    /// <summary>
+    /// Lets keyframes restate the search trees from <paramref name="restate"/>, which appends every node of every tree
+    /// as of this tick, ordered by (agent, node), instead of from the recorder's own mirror of the tree events. For
+    /// producers that mirror their trees themselves (off the recorder's thread, as the search run does per agent).
+    /// </summary>
+    public RecordSystem RestateTrees(Action<List<TreeNodeRecord>> restate)
+    {
+        _restateTrees = restate;
+        return this;
+    }
+
     /// <summary>Adds metrics read from the world each tick (after the events' own metrics).</summary>
     public RecordSystem TrackMetrics(Func<World, IEnumerable<MetricRecord>> source)
     {
@@ -119,6 +131,33 @@ public sealed partial class RecordSystem : ISystem
         foreach (var c in _components) c.Record(world, rec, this);
 
         rec.Rewards.AddRange(events.Rewards);
+        if (_restateTrees is not null)
+        {
+            if (rec.Keyframe) _restateTrees(rec.TreeNodes);
+            else
+            {
+                rec.TreesCleared.AddRange(events.TreesCleared);
+                rec.TreeNodes.AddRange(events.TreeNodes);
+            }
+        }
+        else RecordTrees(events, rec);
+        rec.Episodes.AddRange(events.Episodes);
+
+        var metrics = _tickMetrics;
+        metrics.Clear();
+        foreach (var m in events.Metrics) metrics[m.Name] = m.Value;
+        foreach (var source in _metricSources) foreach (var m in source(world)) metrics[m.Name] = m.Value;
+        foreach (var (name, value) in metrics) _metrics[name] = value;
+        foreach (var (name, value) in rec.Keyframe ? _metrics : metrics) rec.Metrics.Add(new MetricRecord(name, value));
+
+        events.Clear();
+        _writer.Append(rec);
+        TicksRecorded++;
+    }
+
+    /// <summary>This tick's tree events, through the recorder's mirror of every tree (which keyframes restate).</summary>
+    private void RecordTrees(ReplayEvents events, TickRecord rec)
+    {
         foreach (int agent in events.TreesCleared)
         {
             if (_trees.Remove(agent, out var cleared)) { cleared.Clear(); _spareTrees.Push(cleared); }
@@ -152,18 +191,6 @@ public sealed partial class RecordSystem : ISystem
             rec.TreesCleared.AddRange(events.TreesCleared);
             rec.TreeNodes.AddRange(events.TreeNodes);
         }
-        rec.Episodes.AddRange(events.Episodes);
-
-        var metrics = _tickMetrics;
-        metrics.Clear();
-        foreach (var m in events.Metrics) metrics[m.Name] = m.Value;
-        foreach (var source in _metricSources) foreach (var m in source(world)) metrics[m.Name] = m.Value;
-        foreach (var (name, value) in metrics) _metrics[name] = value;
-        foreach (var (name, value) in rec.Keyframe ? _metrics : metrics) rec.Metrics.Add(new MetricRecord(name, value));
-
-        events.Clear();
-        _writer.Append(rec);
-        TicksRecorded++;
     }
 
     private void RecordEntities(World world, TickRecord rec)

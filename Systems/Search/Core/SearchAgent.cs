@@ -32,6 +32,8 @@ public sealed class SearchAgent
     internal (Problem Problem, ulong Seed) NextTask;
     internal bool StartPending, Retired;
     internal SearchRun? Run;
+    // This tick's replay records, when the run is recorded (SearchRecording.AddTo).
+    internal AgentReplay? Replay;
 
     /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
     public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)

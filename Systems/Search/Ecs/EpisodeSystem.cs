@@ -32,18 +32,16 @@ public sealed class EpisodeSystem : ISystem
             // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
             // recorded then, and its new one is cleared and sent once it exists.
             if (agent.StartPending) { active++; continue; }
-            if (agent.ClearPending)
+            if (_countExpansions && agent.Replay is { } replay)
             {
-                // The episode that began this tick: drop the old tree, then send the new root with its text.
-                events?.TreesCleared.Add(agent.Index);
-                if (!agent.Fresh.Contains(0)) agent.Fresh.Add(0);
-                agent.ClearPending = false;
+                // Prepared on the agent's core by ReplayEmitSystem (which also handled ClearPending); passed on in agent order.
+                if (replay.Cleared) events?.TreesCleared.Add(agent.Index);
+                events?.TreeNodes.AddRange(replay.Nodes);
+                if (replay.Episode is { } episode) events?.Episodes.Add(episode with { Episode = m.Episodes });
             }
-            if (events is not null && agent.Problem is not null && (agent.Fresh.Count > 0 || (agent.Done && !agent.Recorded)))
-                SearchRecording.EmitTree(events, agent);
+            else if (agent.Replay is null) agent.ClearPending = false; // not recorded: no tree to clear in a replay
             if (agent.Problem is not null && agent.Done && !agent.Recorded)
             {
-                events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes));
                 agent.Recorded = true;
                 m.Episodes++;
                 if (agent.FinalNode >= 0) m.Answered++;

@@ -7,7 +7,8 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// How <c>sim run --out FILE</c> records a search run: agent entities with their compute ledgers, the run's metrics,
-/// every search-tree node created or updated (via <see cref="ReplayEvents"/>, written by <see cref="EpisodeSystem"/>),
+/// every search-tree node created or updated (prepared per agent by <see cref="ReplayEmitSystem"/>, passed to
+/// <see cref="ReplayEvents"/> by <see cref="EpisodeSystem"/>),
 /// the chosen path of each finished episode, and the episodes themselves (prompt, completion, reward).
 /// </summary>
 public static class SearchRecording
@@ -24,9 +25,13 @@ public static class SearchRecording
         [new ComponentSchema(0, "ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"])],
         ChunkTicks: 0);
 
-    /// <summary>Adds a <see cref="RecordSystem"/> writing to <paramref name="writer"/> to a search <paramref name="pipeline"/>.</summary>
+    /// <summary>
+    /// Adds a <see cref="RecordSystem"/> writing to <paramref name="writer"/> to a search <paramref name="pipeline"/>,
+    /// and the <see cref="ReplayEmitSystem"/> that prepares each agent's tree records on its own core.
+    /// </summary>
     public static RecordSystem AddTo(Pipeline pipeline, ReplayWriter writer)
     {
+        var run = pipeline.World.Resources.Get<SearchRun>();
         var recorder = new RecordSystem(writer)
             .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
             .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in AgentComponent a, Span<float> v) =>
@@ -43,19 +48,56 @@ public static class SearchRecording
                     new MetricRecord("solve_rate", m.SolveRate), new MetricRecord("policy_lines", m.Proposals),
                     new MetricRecord("tree_nodes", m.Expansions),
                 ];
+            })
+            // Each agent mirrors its own tree (in ReplayEmitSystem, on its core); keyframes list them in agent order.
+            .RestateTrees(into =>
+            {
+                foreach (var agent in run.Agents) agent.Replay?.Mirror.AppendAll(into, RestateScratch);
             });
+        pipeline.Add(Stages.SearchBackup, new ReplayEmitSystem());
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }
 
+    private static readonly List<TreeNodeRecord> RestateScratch = new();
+
     /// <summary>
-    /// Writes this tick's tree changes of <paramref name="agent"/> into <paramref name="events"/>: its new nodes and
+    /// Fills <paramref name="agent"/>'s <see cref="AgentReplay"/> with this tick's records (on the agent's core): the
+    /// clearing of its old tree when a new episode began, its tree changes, its finished episode; and updates its
+    /// tree mirror. <see cref="EpisodeSystem"/> passes them on in agent order.
+    /// </summary>
+    internal static void Emit(SearchAgent agent)
+    {
+        var replay = agent.Replay!;
+        replay.Reset();
+        // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
+        // recorded then, and its new one is cleared and sent once it exists.
+        if (agent.StartPending) return;
+        if (agent.ClearPending)
+        {
+            // The episode that began this tick: drop the old tree, then send the new root with its text.
+            replay.Cleared = true;
+            replay.Mirror.Clear();
+            agent.ClearPending = false;
+        }
+        if (agent.Problem is null) return;
+        bool finished = agent.Done && !agent.Recorded;
+        if (agent.Fresh.Count > 0 || finished || replay.Cleared)
+        {
+            EmitTree(replay.Nodes, agent, rootIsNew: replay.Cleared);
+            foreach (ref readonly var n in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(replay.Nodes)) replay.Mirror.Upsert(n);
+        }
+        if (finished) replay.Episode = Episode(agent, 0);
+    }
+
+    /// <summary>
+    /// Writes this tick's tree changes of <paramref name="agent"/> into <paramref name="into"/>: its new nodes and
     /// their ancestors (whose statistics the backup changed), and, when the episode has ended, its chosen path.
     /// </summary>
-    internal static void EmitTree(ReplayEvents events, SearchAgent agent)
+    internal static void EmitTree(List<TreeNodeRecord> into, SearchAgent agent, bool rootIsNew)
     {
-        // Called every tick for every agent with changes, on one thread (EpisodeSystem): the sets are stamp-marked
-        // arrays reused across calls instead of three HashSets per call.
+        // Called every tick for every agent with changes, on every core: the sets are stamp-marked arrays, one per
+        // thread, reused across calls instead of three HashSets per call.
         var tree = agent.Tree;
         var s = _scratch ??= new Scratch();
         int stamp = s.Next(tree.Count);
@@ -66,16 +108,20 @@ public static class SearchRecording
         // Text goes with every node created this tick, even when it is reached first as the ancestor of another new
         // node (a node and its child can both be new in one tick); older nodes send statistics only.
         foreach (int leaf in agent.Fresh) s.Fresh[leaf] = stamp;
+        // A tree that began this tick: its root is new too (with the question as its text), and is sent even when no
+        // step is.
+        if (rootIsNew) s.Fresh[0] = stamp;
         foreach (int leaf in agent.Fresh)
         {
             for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
             {
                 s.Emitted[n] = stamp;
-                events.TreeNodes.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
+                into.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
             }
         }
+        if (rootIsNew && s.Emitted[0] != stamp) { s.Emitted[0] = stamp; into.Add(Record(agent, 0, true, s.Chosen[0] == stamp)); }
         foreach (int n in path)
-            if (s.Emitted[n] != stamp) { s.Emitted[n] = stamp; events.TreeNodes.Add(Record(agent, n, false, true)); }
+            if (s.Emitted[n] != stamp) { s.Emitted[n] = stamp; into.Add(Record(agent, n, false, true)); }
     }
 
     [ThreadStatic] private static Scratch? _scratch;

@@ -1,0 +1,104 @@
+using NUnit.Framework;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Replay;
+using Sim.Systems.Search;
+using static Sim.Tests.Replay.ReplayTestFiles;
+
+namespace Sim.Tests.Systems.Search;
+
+/// <summary>The replay of a real search run (<c>sim run --out</c>): tree deltas, keyframes, and no effect on the run.</summary>
+public class SearchRecordingTests
+{
+    private const int Agents = 24, Ticks = 90;
+
+    private static SearchMetrics Run(string search, string? path, ReplayWriterOptions? options = null)
+    {
+        const ulong seed = 7;
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated:skill=0.3"), ScorerSpec.Parse("simulated", seed),
+            search, null, Agents, RunBudget.Parse("attempts:4"), seed);
+        using var world = World.Create(seed);
+        var pipeline = ContinuousRun.Build(world, spec);
+        using (var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, Ticks, "test"), options))
+        {
+            if (writer is not null) SearchRecording.AddTo(pipeline, writer);
+            pipeline.Run(Ticks);
+        }
+        return world.Resources.Get<SearchRun>().Metrics;
+    }
+
+    [TestCase("mcts")]
+    [TestCase("beam")]
+    [TestCase("revise")]
+    public void RecordingDoesNotChangeTheRun(string search)
+    {
+        string path = TempPath("search-run");
+        try
+        {
+            var plain = Run(search, null);
+            var recorded = Run(search, path);
+            Assert.That((recorded.Episodes, recorded.Solved, recorded.Expansions, recorded.Proposals),
+                Is.EqualTo((plain.Episodes, plain.Solved, plain.Expansions, plain.Proposals)));
+            Assert.That(plain.Episodes, Is.GreaterThan(Agents), "several episodes per agent");
+            using var r = ReplayReader.Open(path);
+            Assert.That(r.Ticks().Sum(t => t.Episodes.Count), Is.EqualTo(plain.Episodes), "every episode is recorded once");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Test]
+    public void EachNodeIsSentAtMostOncePerTick()
+    {
+        // Regression: the spawn stage used to send the last tick's new nodes again, with their old statistics.
+        string path = TempPath("search-run");
+        try
+        {
+            Run("mcts", path);
+            using var r = ReplayReader.Open(path);
+            foreach (var t in r.Ticks())
+            {
+                var keys = t.TreeNodes.Select(n => (n.Agent, n.Node)).ToList();
+                Assert.That(keys.Distinct().Count(), Is.EqualTo(keys.Count), $"tick {t.Tick}");
+            }
+        }
+        finally { File.Delete(path); }
+    }
+
+    [TestCase("mcts")]
+    [TestCase("beam")]
+    [TestCase("revise")]
+    public void KeyframesRestateTheTreesThatTheDeltasBuilt(string search)
+    {
+        // Keyframes come from each agent's own mirror (ReplayEmitSystem); seeking to any tick must give what playing
+        // every tick from the start gives.
+        string path = TempPath("search-run");
+        try
+        {
+            Run(search, path, new ReplayWriterOptions { ChunkTicks = 7 });
+            using var r = ReplayReader.Open(path);
+            var ticks = r.Ticks().ToList();
+            Assert.That(ticks.Count(t => t.Keyframe), Is.GreaterThan(10));
+            var sequential = new ReplayState(r.Header);
+            var cursor = new ReplayCursor(r);
+            int compared = 0;
+            foreach (var t in ticks)
+            {
+                sequential.Apply(t);
+                if (!t.Keyframe && t.Tick % 5 != 0) continue;
+                var seeked = cursor.Seek(t.Tick);
+                Assert.That(Snapshot(seeked), Is.EqualTo(Snapshot(sequential)), $"tick {t.Tick}");
+                compared++;
+            }
+            Assert.That(compared, Is.GreaterThan(20));
+            Assert.That(sequential.Trees.Values.Sum(tree => tree.Count), Is.GreaterThan(Agents), "trees were recorded");
+        }
+        finally { File.Delete(path); }
+    }
+
+    private static List<string> Snapshot(ReplayState s) =>
+        s.Trees.Where(kv => kv.Value.Count > 0).OrderBy(kv => kv.Key)
+            .SelectMany(kv => kv.Value.OrderBy(n => n.Key).Select(n =>
+                $"{kv.Key}/{n.Key}: {n.Value.Parent} '{n.Value.Step}' {n.Value.Visits} {n.Value.Value} {n.Value.Reward} {n.Value.Chosen}"))
+            .ToList();
+}
