@@ -23,6 +23,13 @@ public sealed class TransformerLm : IDisposable
     /// <summary>Checkpoint format version.</summary>
     public const int CheckpointFormat = 1;
 
+    /// <summary>The largest KV cache (keys and values, in bytes) kept between <see cref="SampleSteps"/> calls for reuse.</summary>
+    public const long MaxSpareCacheBytes = 256L << 20;
+
+    // Caches kept from the last SampleSteps call (decode rows, and shared prompt prefixes when K > 1), reused when big
+    // enough: a fresh cache's first writes page-fault, which cost about a third of a 64-row prefill here.
+    private KvCache? _spareCache, _sparePrefix;
+
     private TransformerLm(TransformerModel model, SimTokenizer tokenizer, Device device, JsonObject? metadata)
     {
         Model = model;
@@ -117,29 +124,61 @@ public sealed class TransformerLm : IDisposable
         var logps = new List<float>[rows];
         var stop = new StopReason?[rows];
         for (int r = 0; r < rows; r++) { tokens[r] = new List<int>(); logps[r] = new List<float>(); }
-        var probs = new float[v];
-        var order = new int[v];
 
         // Inference mode: no autograd bookkeeping (version counters, view tracking) on the ~100 tensors of each step.
         using var inference = inference_mode();
-        using var cache = new KvCache(Config, rows, width + maxNew, Device);
+        // Host copies of each step's log-probs (for the returned per-token values) and, when drawing, of the tempered
+        // probabilities: two block copies per step into buffers reused for the whole call.
         var logprobs = new float[rows * v];
-        using (var scope = NewDisposeScope())
+        var probs = settings.Greedy ? null : new float[rows * v];
+        var cache = RentCache(ref _spareCache, rows, width + maxNew);
+        try
         {
-            using var prefix = k == 1 ? null : new KvCache(Config, n, width, Device);
-            var target = prefix ?? cache;
-            using var validT = tensor(valid, [n, width], device: Device);
-            target.Valid.narrow(1, 0, width).copy_(validT);
-            var logits = Model.ForwardLast(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
-            if (prefix is null) CopyLogProbs(logits, logprobs);
-            else
+            using (var scope = NewDisposeScope())
             {
-                var first = new float[n * v];
-                CopyLogProbs(logits, first);
-                cache.LoadPrefix(prefix, k);
-                for (int r = 0; r < rows; r++) Array.Copy(first, (r / k) * v, logprobs, r * v, v);
+                var prefix = k == 1 ? null : RentCache(ref _sparePrefix, n, width);
+                try
+                {
+                    var target = prefix ?? cache;
+                    using var validT = tensor(valid, [n, width], device: Device);
+                    target.Valid.narrow(1, 0, width).copy_(validT);
+                    var logits = Model.ForwardLast(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
+                    if (prefix is null) CopyDistributions(logits, settings, logprobs, probs);
+                    else
+                    {
+                        var firstLp = new float[n * v];
+                        var firstP = probs is null ? null : new float[n * v];
+                        CopyDistributions(logits, settings, firstLp, firstP);
+                        cache.LoadPrefix(prefix, k);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            Array.Copy(firstLp, (r / k) * v, logprobs, r * v, v);
+                            if (firstP is not null) Array.Copy(firstP, (r / k) * v, probs!, r * v, v);
+                        }
+                    }
+                }
+                finally { if (prefix is not null) ReturnCache(ref _sparePrefix, prefix); }
             }
+            DecodeLoop(cache, settings, ref rng, rows, maxNew, lengths, tokens, logps, stop, logprobs, probs);
         }
+        finally { ReturnCache(ref _spareCache, cache); }
+
+        var result = new SampledStep[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var toks = tokens[r];
+            int textLen = stop[r] == StopReason.Length ? toks.Count : toks.Count - 1;
+            result[r] = new SampledStep(Tokenizer.Decode(toks.Take(textLen)), toks.ToArray(), logps[r].ToArray(), stop[r]!.Value);
+        }
+        return result;
+    }
+
+    // Draws one token per live row from the host copies, then decodes the drawn tokens, until every row has stopped.
+    private void DecodeLoop(KvCache cache, SamplingSettings settings, ref Rng rng, int rows, int maxNew, int[] lengths,
+        List<int>[] tokens, List<float>[] logps, StopReason?[] stop, float[] logprobs, float[]? probs)
+    {
+        int v = Config.VocabSize;
+        var keys = probs is null || settings.TopP >= 1 ? null : new long[v];
         var stepIds = new long[rows];
         var stepPos = new long[rows];
         for (int t = 0; ; t++)
@@ -149,7 +188,7 @@ public sealed class TransformerLm : IDisposable
             {
                 if (stop[r] is not null) continue;
                 var row = logprobs.AsSpan(r * v, v);
-                int tok = settings.Greedy ? ArgMax(row) : Draw(row, settings, probs, order, ref rng);
+                int tok = probs is null ? ArgMax(row) : Draw(probs.AsSpan(r * v, v), settings.TopP, keys, ref rng);
                 tokens[r].Add(tok);
                 logps[r].Add(row[tok]);
                 if (tok == Tokenizer.StepDelimiterId) stop[r] = StopReason.Delimiter;
@@ -169,17 +208,8 @@ public sealed class TransformerLm : IDisposable
             // no live row ever sees (rows never attend to each other), and its output is ignored.
             using var scope = NewDisposeScope();
             var logits = Model.ForwardLast(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
-            CopyLogProbs(logits, logprobs);
+            CopyDistributions(logits, settings, logprobs, probs);
         }
-
-        var result = new SampledStep[rows];
-        for (int r = 0; r < rows; r++)
-        {
-            var toks = tokens[r];
-            int textLen = stop[r] == StopReason.Length ? toks.Count : toks.Count - 1;
-            result[r] = new SampledStep(Tokenizer.Decode(toks.Take(textLen)), toks.ToArray(), logps[r].ToArray(), stop[r]!.Value);
-        }
-        return result;
     }
 
     /// <summary>
@@ -216,12 +246,17 @@ public sealed class TransformerLm : IDisposable
         return result;
     }
 
-    // log_softmax of logits [B, V] into dst (B·V floats, row-major) with one block copy: the element-wise TensorAccessor
-    // copy of data<float>().ToArray() cost about as much as a transformer layer per decode step.
-    private static void CopyLogProbs(Tensor logits, float[] dst)
+    // log_softmax of logits [B, V] into logprobs and, unless greedy, softmax(logits / T) into probs (B·V floats each,
+    // row-major), one block copy each: the element-wise TensorAccessor copy of data<float>().ToArray() cost about as
+    // much as a transformer layer per decode step, and libtorch's vectorised exp is several times cheaper than Math.Exp
+    // over every row on the host.
+    private static void CopyDistributions(Tensor logits, SamplingSettings settings, float[] logprobs, float[]? probs)
     {
-        using var lp = nn.functional.log_softmax(logits, -1);
-        CopyToHost(lp, dst);
+        using (var lp = nn.functional.log_softmax(logits, -1)) CopyToHost(lp, logprobs);
+        if (probs is null) return;
+        using var tempered = settings.Temperature == 1 ? null : logits.div(settings.Temperature);
+        using var p = nn.functional.softmax(tempered ?? logits, -1);
+        CopyToHost(p, probs);
     }
 
     private static void CopyToHost(Tensor t, float[] dst)
@@ -239,47 +274,75 @@ public sealed class TransformerLm : IDisposable
         return best;
     }
 
-    // Samples from softmax(logprob / T) restricted to the top-p nucleus, with our seeded stream (device-independent).
-    private static int Draw(ReadOnlySpan<float> row, SamplingSettings s, float[] probs, int[] order, ref Rng rng)
+    // Samples an id from one row of tempered probabilities, restricted to the top-p nucleus when keys is given (top-p
+    // below 1), with our seeded stream (device-independent).
+    internal static int Draw(ReadOnlySpan<float> p, double topP, long[]? keys, ref Rng rng)
     {
-        int v = row.Length;
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < v; i++) max = Math.Max(max, row[i]);
+        int v = p.Length;
         double sum = 0;
-        for (int i = 0; i < v; i++) { probs[i] = (float)Math.Exp((row[i] - max) / s.Temperature); sum += probs[i]; }
-        if (s.TopP >= 1)
+        for (int i = 0; i < v; i++) sum += p[i];
+        if (keys is null)
         {
-            // No nucleus: the draw walks the ids in order (the same result as the identity order, without building it).
+            // No nucleus: the draw walks the ids in order.
             double u0 = rng.NextDouble() * sum, c0 = 0;
             for (int i = 0; i < v; i++)
             {
-                c0 += probs[i];
+                c0 += p[i];
                 if (u0 < c0) return i;
             }
             return v - 1;
         }
-        int count = v;
-        for (int i = 0; i < v; i++) order[i] = i;
+        // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP. One 64-bit
+        // key per id, the probability's bits (non-negative floats order like their bit patterns) inverted above the id,
+        // so a plain integer sort gives that order without a comparison delegate.
+        for (int i = 0; i < v; i++)
+            keys[i] = ((long)(int.MaxValue - (BitConverter.SingleToInt32Bits(p[i]) & int.MaxValue)) << 32) | (uint)i;
+        Array.Sort(keys);
+        double acc = 0, mass = 0;
+        int count;
+        for (count = 0; count < v;)
         {
-            // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP.
-            var p = probs;
-            Array.Sort(order, (a, b) => p[b] != p[a] ? p[b].CompareTo(p[a]) : a.CompareTo(b));
-            double acc = 0;
-            for (count = 0; count < v;)
-            {
-                acc += probs[order[count++]] / sum;
-                if (acc >= s.TopP) break;
-            }
-            sum = 0;
-            for (int i = 0; i < count; i++) sum += probs[order[i]];
+            acc += p[(int)keys[count++]] / sum;
+            if (acc >= topP) break;
         }
-        double u = rng.NextDouble() * sum, c = 0;
+        for (int i = 0; i < count; i++) mass += p[(int)keys[i]];
+        double u = rng.NextDouble() * mass, c = 0;
         for (int i = 0; i < count; i++)
         {
-            c += probs[order[i]];
-            if (u < c) return order[i];
+            c += p[(int)keys[i]];
+            if (u < c) return (int)keys[i];
         }
-        return order[count - 1];
+        return (int)keys[count - 1];
+    }
+
+    // The reused caches: taken for the length of one SampleSteps call (another call meanwhile gets a new one), put back
+    // after it. A cache too small for the call is replaced by one with room for both.
+    private KvCache RentCache(ref KvCache? slot, int batch, int capacity)
+    {
+        var spare = Interlocked.Exchange(ref slot, null);
+        if (spare is not null && spare.MaxBatch >= batch && spare.Capacity >= capacity)
+        {
+            spare.Reset(batch);
+            return spare;
+        }
+        int maxBatch = Math.Max(batch, spare?.MaxBatch ?? 0), maxCapacity = Math.Max(capacity, spare?.Capacity ?? 0);
+        spare?.Dispose();
+        if ((long)maxBatch * maxCapacity * Config.Width * Config.Layers * 2 * sizeof(float) > MaxSpareCacheBytes)
+            (maxBatch, maxCapacity) = (batch, capacity);
+        var cache = new KvCache(Config, maxBatch, maxCapacity, Device);
+        if (maxBatch != batch) cache.Reset(batch);
+        return cache;
+    }
+
+    // Keeps a cache for the next call unless it is larger than MaxSpareCacheBytes (a one-off huge batch is freed).
+    private void ReturnCache(ref KvCache? slot, KvCache cache)
+    {
+        if ((long)cache.MaxBatch * cache.Capacity * Config.Width * Config.Layers * 2 * sizeof(float) > MaxSpareCacheBytes)
+        {
+            cache.Dispose();
+            return;
+        }
+        Interlocked.Exchange(ref slot, cache)?.Dispose();
     }
 
     /// <summary>Saves a checkpoint folder (created if missing; its three files are replaced).</summary>
@@ -329,5 +392,10 @@ public sealed class TransformerLm : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _spareCache, null)?.Dispose();
+        Interlocked.Exchange(ref _sparePrefix, null)?.Dispose();
+        Model.Dispose();
+    }
 }
