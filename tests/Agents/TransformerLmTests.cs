@@ -162,6 +162,36 @@ public class TransformerLmTests
     }
 
     [Test]
+    public void RowGroupsDecodedSideBySideMatchOneBatch()
+    {
+        // On the CPU the rows of a call are split into groups of whole contexts decoded on their own threads; the samples
+        // (one Rng stream drawn in row order) and log-probs equal those of one batch. 6 contexts x 4 samples: 2 groups of 12 rows, 3 of 8.
+        using var lm = NewTiny();
+        var ctx = new[] { "Goal 24\n", "Goal 7\n", "make 10 from 2 5\n", "x\n", "Goal 100 with 25 4\n", "Goal 3\n" }
+            .Select(t => lm.EncodeContext(t, [])).ToArray();
+        var s = new SamplingSettings(Samples: 4, Temperature: 1.1, TopP: 0.9, MaxStepTokens: 7);
+        lm.SamplingGroups = 1;
+        var a = new Rng(8);
+        var one = lm.SampleSteps(ctx, s, ref a);
+        lm.SamplingGroups = 2;
+        var b = new Rng(8);
+        var two = lm.SampleSteps(ctx, s, ref b);
+        lm.SamplingGroups = 3;
+        var c = new Rng(8);
+        var three = lm.SampleSteps(ctx, s, ref c);
+        Assert.That(two, Has.Length.EqualTo(one.Length));
+        Assert.That(three, Has.Length.EqualTo(one.Length));
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.That(two[i].Tokens, Is.EqualTo(one[i].Tokens), $"row {i}, 2 groups");
+            Assert.That(two[i].TokenLogProbs, Is.EqualTo(one[i].TokenLogProbs).Within(1e-5f), $"row {i}, 2 groups");
+            Assert.That(three[i].Tokens, Is.EqualTo(one[i].Tokens), $"row {i}, 3 groups");
+            Assert.That(three[i].TokenLogProbs, Is.EqualTo(one[i].TokenLogProbs).Within(1e-5f), $"row {i}, 3 groups");
+        }
+        Assert.That(a.NextULong(), Is.EqualTo(b.NextULong()), "the same number of draws");
+    }
+
+    [Test]
     public void TopPDrawsOnlyFromTheNucleusInOrder()
     {
         // Probabilities 0.1, 0.3, 0.3, 0.2, 0.1: sorted by probability then id, the nucleus for top-p 0.7 is ids 1, 2, 3
