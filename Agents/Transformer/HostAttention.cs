@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Sim.Agents.Transformer;
@@ -15,6 +16,8 @@ namespace Sim.Agents.Transformer;
 /// </summary>
 internal static class HostAttention
 {
+    // The kernels are compiled fully optimised on first use (AggressiveOptimization): unoptimised first-tier code of
+    // these vector loops is many times slower, and a sampling call runs them thousands of times before tiering catches up.
     /// <summary>
     /// Writes row b's new key and value (from <paramref name="qkv"/>) at <paramref name="slot"/> of the cache and puts
     /// the attention output for its query into <paramref name="output"/>.
@@ -31,6 +34,7 @@ internal static class HostAttention
     /// <param name="capacity">Positions per row and head in the stores.</param>
     /// <param name="slot">The cache position of the new token.</param>
     /// <param name="output">[batch, W] row-major: the heads' outputs side by side.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Decode(ReadOnlySpan<float> qkv, Span<float> keys, Span<float> values, ReadOnlySpan<byte> valid,
         int batch, int heads, int dh, int capacity, int slot, Span<float> output)
     {
@@ -70,6 +74,7 @@ internal static class HostAttention
     // Dh a multiple of 8: scores as 8-wide products summed across, exponentials 8 at a time, and the output 8 columns at
     // a time over all positions. Plain multiplies and adds (no fused multiply-add), so that results do not depend on
     // which instructions the JIT picks.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Vectorised(float* q, float* k, float* v, byte* valid, float* p, float* o, int dh, int total, float scale)
     {
         const int n = 8;
@@ -130,6 +135,7 @@ internal static class HostAttention
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Scalar(float* q, float* k, float* v, byte* valid, float* p, float* o, int dh, int total, float scale)
     {
         float max = float.NegativeInfinity;

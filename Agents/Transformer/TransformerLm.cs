@@ -350,6 +350,7 @@ public sealed class TransformerLm : IDisposable
 
     // Samples an id from one row of tempered probabilities, restricted to the top-p nucleus when keys is given (top-p
     // below 1), with our seeded stream (device-independent).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static int Draw(ReadOnlySpan<float> p, double topP, long[]? keys, ref Rng rng)
     {
         int v = p.Length;
