@@ -95,12 +95,13 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
     private Tensor Advance(Tensor ids, Tensor positions, KvCache cache)
     {
         long b = ids.shape[0], t = ids.shape[1];
+        if (b != cache.Batch) throw new ArgumentException($"{b} rows of ids for a cache of {cache.Batch} rows");
         int start = cache.Length, total = start + (int)t;
         if (t == 1)
         {
             // Decoding one token: every cached key is at or before the query, so the mask is the validity row alone once
-            // the query's own slot is marked valid (it always attends to itself). It is turned into an additive mask once
-            // here (into memory the cache owns) rather than by each layer's attention.
+            // the query's own slot is marked valid (it always attends to itself). Host attention reads that row directly;
+            // otherwise it is turned into an additive mask once here (into memory the cache owns) for all layers.
             cache.BeginDecode();
             bool host = HostDecodeAttention && cache.OnHost;
             using var bias = host ? null : cache.DecodeBias();
@@ -163,9 +164,9 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
         public override Tensor forward(Tensor x) => Forward(x, null, null, causal: true);
 
         // One decoded token per row: x [B, W], additive mask [B, 1, 1, total], or no mask when the cache is on the host
-        // (HostAttention reads its validity flags directly). The same arithmetic as Forward with T = 1
-        // (the same linear, attention and residual operations, in the same order), without the [B, 1, W] layout, and
-        // intermediates are freed as soon as they are used.
+        // (HostAttention reads its validity flags directly). The same linear and residual operations as Forward with
+        // T = 1, in the same order, without the [B, 1, W] layout; attention sums in a different order (HostAttention, or
+        // matmul + softmax + matmul instead of SDPA), equal to about 1e-6. Intermediates are freed as soon as used.
         public Tensor Decode(Tensor x, Tensor? bias, KvCache cache)
         {
             long b = x.shape[0], w = x.shape[1], dh = w / _heads;
