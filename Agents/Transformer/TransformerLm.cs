@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,6 +23,13 @@ public sealed class TransformerLm : IDisposable
 {
     /// <summary>Checkpoint format version.</summary>
     public const int CheckpointFormat = 1;
+
+    /// <summary>The largest KV cache (keys and values, in bytes) kept between <see cref="SampleSteps"/> calls for reuse.</summary>
+    public const long MaxSpareCacheBytes = 256L << 20;
+
+    // Caches kept from the last SampleSteps call (decode rows, and shared prompt prefixes when K > 1), reused when big
+    // enough: a fresh cache's first writes page-fault, which cost about a third of a 64-row prefill here.
+    private readonly KvCache?[] _spareCaches = new KvCache?[MaxSamplingGroups], _sparePrefixes = new KvCache?[MaxSamplingGroups];
 
     private TransformerLm(TransformerModel model, SimTokenizer tokenizer, Device device, JsonObject? metadata)
     {
@@ -117,59 +125,38 @@ public sealed class TransformerLm : IDisposable
         var logps = new List<float>[rows];
         var stop = new StopReason?[rows];
         for (int r = 0; r < rows; r++) { tokens[r] = new List<int>(); logps[r] = new List<float>(); }
-        var probs = new float[v];
-        var order = new int[v];
 
-        // Inference mode: no autograd bookkeeping (version counters, view tracking) on the ~100 tensors of each step.
-        using var inference = inference_mode();
-        using var cache = new KvCache(Config, rows, width + maxNew, Device);
-        var logprobs = new float[rows * v];
-        using (var scope = NewDisposeScope())
+        // Host copies of each step's log-probs (for the returned per-token values) and, when drawing, of the tempered
+        // probabilities: two block copies per step into buffers reused for the whole call, pooled across calls (fresh
+        // large arrays would land on the large-object heap at every call).
+        float[] lpBuffer = ArrayPool<float>.Shared.Rent(rows * v);
+        float[]? pBuffer = settings.Greedy ? null : ArrayPool<float>.Shared.Rent(rows * v);
+
+        // On the CPU the rows are split into groups of whole contexts, decoded side by side on their own threads with
+        // libtorch's intra-op threads at 1 meanwhile (see "Sampling performance" in docs/agents.md). The split depends
+        // only on the number of contexts, never on the machine, so results do not depend on the core count.
+        bool cpu = Device.type == DeviceType.CPU;
+        int groupCount = cpu ? Math.Max(1, Math.Min(Math.Min(Math.Clamp(SamplingGroups, 1, MaxSamplingGroups), n), rows / MinRowsPerGroup)) : 1;
+        var groups = new DecodeGroup[groupCount];
+        int savedThreads = cpu ? get_num_threads() : 1;
+        if (savedThreads != 1) set_num_threads(1);
+        try
         {
-            using var prefix = k == 1 ? null : new KvCache(Config, n, width, Device);
-            var target = prefix ?? cache;
-            using var validT = tensor(valid, [n, width], device: Device);
-            target.Valid.narrow(1, 0, width).copy_(validT);
-            var logits = Model.ForwardLast(tensor(ids, [n, width], device: Device), tensor(pos, [n, width], device: Device), target);
-            if (prefix is null) CopyLogProbs(logits, logprobs);
-            else
+            for (int g = 0; g < groupCount; g++)
             {
-                var first = new float[n * v];
-                CopyLogProbs(logits, first);
-                cache.LoadPrefix(prefix, k);
-                for (int r = 0; r < rows; r++) Array.Copy(first, (r / k) * v, logprobs, r * v, v);
+                int c0 = (int)((long)n * g / groupCount), c1 = (int)((long)n * (g + 1) / groupCount);
+                groups[g] = new DecodeGroup(c0, c1, k, RentCache(ref _spareCaches[g], (c1 - c0) * k, width + maxNew));
             }
+            RunGroups(groups, g => Prefill(groups[g], g, settings, ids, pos, valid, width, lpBuffer, pBuffer));
+            DecodeLoop(groups, settings, ref rng, rows, maxNew, lengths, tokens, logps, stop, lpBuffer, pBuffer);
         }
-        var stepIds = new long[rows];
-        var stepPos = new long[rows];
-        for (int t = 0; ; t++)
+        finally
         {
-            int active = 0;
-            for (int r = 0; r < rows; r++)
-            {
-                if (stop[r] is not null) continue;
-                var row = logprobs.AsSpan(r * v, v);
-                int tok = settings.Greedy ? ArgMax(row) : Draw(row, settings, probs, order, ref rng);
-                tokens[r].Add(tok);
-                logps[r].Add(row[tok]);
-                if (tok == Tokenizer.StepDelimiterId) stop[r] = StopReason.Delimiter;
-                else if (tok == Tokenizer.EosId) stop[r] = StopReason.EndOfSequence;
-                else if (tokens[r].Count >= maxNew || lengths[r] + 1 >= Config.Context) stop[r] = StopReason.Length;
-                else active++;
-            }
-            if (active == 0) break;
-            for (int r = 0; r < rows; r++)
-            {
-                bool live = stop[r] is null;
-                stepIds[r] = live ? tokens[r][^1] : Tokenizer.PadId;
-                stepPos[r] = live ? lengths[r] : 0;
-                if (live) lengths[r]++;
-            }
-            // Model.Forward marks the new slot valid for every row: a stopped row then attends to its own padding, which
-            // no live row ever sees (rows never attend to each other), and its output is ignored.
-            using var scope = NewDisposeScope();
-            var logits = Model.ForwardLast(tensor(stepIds, [rows, 1], device: Device), tensor(stepPos, [rows, 1], device: Device), cache);
-            CopyLogProbs(logits, logprobs);
+            if (savedThreads != 1) set_num_threads(savedThreads);
+            for (int g = 0; g < groupCount; g++)
+                if (groups[g] is { } group) ReturnCache(ref _spareCaches[g], group.Cache);
+            ArrayPool<float>.Shared.Return(lpBuffer);
+            if (pBuffer is not null) ArrayPool<float>.Shared.Return(pBuffer);
         }
 
         var result = new SampledStep[rows];
@@ -180,6 +167,123 @@ public sealed class TransformerLm : IDisposable
             result[r] = new SampledStep(Tokenizer.Decode(toks.Take(textLen)), toks.ToArray(), logps[r].ToArray(), stop[r]!.Value);
         }
         return result;
+    }
+
+    /// <summary>Row groups decoded side by side on the CPU (each on its own thread, with libtorch's intra-op threads set
+    /// to 1 during the call); 1 decodes one batch. A call uses at most one group per context and per 8 rows, and at most
+    /// <see cref="MaxSamplingGroups"/>.</summary>
+    public int SamplingGroups { get; set; } = 2;
+
+    /// <summary>The most row groups <see cref="SamplingGroups"/> may ask for.</summary>
+    public const int MaxSamplingGroups = 8;
+
+    // Rows per group at the least: smaller GEMMs lose more than a second core gains.
+    private const int MinRowsPerGroup = 8;
+
+    // The contexts [C0, C1) of one sampling call and their rows [C0·K, C1·K), with their cache and step inputs.
+    private sealed class DecodeGroup(int c0, int c1, int k, KvCache cache)
+    {
+        public int C0 { get; } = c0;
+        public int C1 { get; } = c1;
+        public int R0 { get; } = c0 * k;
+        public int Rows { get; } = (c1 - c0) * k;
+        public KvCache Cache { get; } = cache;
+        public long[] StepIds { get; } = new long[(c1 - c0) * k];
+        public long[] StepPos { get; } = new long[(c1 - c0) * k];
+    }
+
+    private static void RunGroups(DecodeGroup[] groups, Action<int> body)
+    {
+        if (groups.Length == 1)
+        {
+            body(0);
+            return;
+        }
+        try { Parallel.For(0, groups.Length, body); }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+    }
+
+    // Runs a group's prompts through the model (once per context; its K samples copy the prefix) and stores the first
+    // distributions of its rows. Runs on any thread: inference mode and dispose scopes are per thread.
+    private void Prefill(DecodeGroup grp, int index, SamplingSettings settings, long[] ids, long[] pos, bool[] valid, int width, float[] lp, float[]? p)
+    {
+        int v = Config.VocabSize, k = grp.Rows / (grp.C1 - grp.C0), n = grp.C1 - grp.C0;
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var prefix = k == 1 ? null : RentCache(ref _sparePrefixes[index], n, width);
+        try
+        {
+            var target = prefix ?? grp.Cache;
+            var from = grp.C0 * width;
+            using var validT = tensor(valid[from..(from + n * width)], [n, width], device: Device);
+            target.Valid.narrow(1, 0, width).copy_(validT);
+            var logits = Model.ForwardLast(tensor(ids[from..(from + n * width)], [n, width], device: Device),
+                tensor(pos[from..(from + n * width)], [n, width], device: Device), target);
+            if (prefix is null)
+            {
+                CopyDistributions(logits, settings, lp.AsSpan(grp.R0 * v, grp.Rows * v), p is null ? [] : p.AsSpan(grp.R0 * v, grp.Rows * v));
+                return;
+            }
+            var firstLp = new float[n * v];
+            var firstP = p is null ? [] : new float[n * v];
+            CopyDistributions(logits, settings, firstLp, firstP);
+            grp.Cache.LoadPrefix(prefix, k);
+            for (int r = 0; r < grp.Rows; r++)
+            {
+                firstLp.AsSpan((r / k) * v, v).CopyTo(lp.AsSpan((grp.R0 + r) * v, v));
+                if (p is not null) firstP.AsSpan((r / k) * v, v).CopyTo(p.AsSpan((grp.R0 + r) * v, v));
+            }
+        }
+        finally { if (prefix is not null) ReturnCache(ref _sparePrefixes[index], prefix); }
+    }
+
+    // Draws one token per live row from the host copies (every row in order, from the one stream), then decodes the drawn
+    // tokens, each group on its own thread, until every row has stopped.
+    private void DecodeLoop(DecodeGroup[] groups, SamplingSettings settings, ref Rng rng, int rows, int maxNew, int[] lengths,
+        List<int>[] tokens, List<float>[] logps, StopReason?[] stop, float[] lp, float[]? p)
+    {
+        int v = Config.VocabSize;
+        bool greedy = p is null;
+        var keys = greedy || settings.TopP >= 1 ? null : new long[v];
+        for (int t = 0; ; t++)
+        {
+            int active = 0;
+            for (int r = 0; r < rows; r++)
+            {
+                if (stop[r] is not null) continue;
+                var row = lp.AsSpan(r * v, v);
+                int tok = greedy ? ArgMax(row) : Draw(p.AsSpan(r * v, v), settings.TopP, keys, ref rng);
+                tokens[r].Add(tok);
+                logps[r].Add(row[tok]);
+                if (tok == Tokenizer.StepDelimiterId) stop[r] = StopReason.Delimiter;
+                else if (tok == Tokenizer.EosId) stop[r] = StopReason.EndOfSequence;
+                else if (tokens[r].Count >= maxNew || lengths[r] + 1 >= Config.Context) stop[r] = StopReason.Length;
+                else active++;
+            }
+            if (active == 0) break;
+            foreach (var grp in groups)
+                for (int i = 0; i < grp.Rows; i++)
+                {
+                    int r = grp.R0 + i;
+                    bool live = stop[r] is null;
+                    grp.StepIds[i] = live ? tokens[r][^1] : Tokenizer.PadId;
+                    grp.StepPos[i] = live ? lengths[r] : 0;
+                    if (live) lengths[r]++;
+                }
+            // Model.Forward marks the new slot valid for every row: a stopped row then attends to its own padding, which
+            // no live row ever sees (rows never attend to each other), and its output is ignored.
+            RunGroups(groups, g =>
+            {
+                var grp = groups[g];
+                using var inference = inference_mode();
+                using var scope = NewDisposeScope();
+                var logits = Model.ForwardLast(tensor(grp.StepIds, [grp.Rows, 1], device: Device), tensor(grp.StepPos, [grp.Rows, 1], device: Device), grp.Cache);
+                CopyDistributions(logits, settings, lp.AsSpan(grp.R0 * v, grp.Rows * v), p is null ? [] : p.AsSpan(grp.R0 * v, grp.Rows * v));
+            });
+        }
     }
 
     /// <summary>
@@ -216,15 +320,20 @@ public sealed class TransformerLm : IDisposable
         return result;
     }
 
-    // log_softmax of logits [B, V] into dst (B·V floats, row-major) with one block copy: the element-wise TensorAccessor
-    // copy of data<float>().ToArray() cost about as much as a transformer layer per decode step.
-    private static void CopyLogProbs(Tensor logits, float[] dst)
+    // log_softmax of logits [B, V] into logprobs and, unless greedy, softmax(logits / T) into probs (B·V floats each,
+    // row-major), one block copy each: the element-wise TensorAccessor copy of data<float>().ToArray() cost about as
+    // much as a transformer layer per decode step, and libtorch's vectorised exp is several times cheaper than Math.Exp
+    // over every row on the host.
+    private static void CopyDistributions(Tensor logits, SamplingSettings settings, Span<float> logprobs, Span<float> probs)
     {
-        using var lp = nn.functional.log_softmax(logits, -1);
-        CopyToHost(lp, dst);
+        using (var lp = nn.functional.log_softmax(logits, -1)) CopyToHost(lp, logprobs);
+        if (probs.IsEmpty) return;
+        using var tempered = settings.Temperature == 1 ? null : logits.div(settings.Temperature);
+        using var p = nn.functional.softmax(tempered ?? logits, -1);
+        CopyToHost(p, probs);
     }
 
-    private static void CopyToHost(Tensor t, float[] dst)
+    private static void CopyToHost(Tensor t, Span<float> dst)
     {
         using var host = t.device_type == DeviceType.CPU && t.is_contiguous() ? null : t.cpu().contiguous();
         var src = MemoryMarshal.Cast<byte, float>((host ?? t).bytes);
@@ -239,47 +348,76 @@ public sealed class TransformerLm : IDisposable
         return best;
     }
 
-    // Samples from softmax(logprob / T) restricted to the top-p nucleus, with our seeded stream (device-independent).
-    private static int Draw(ReadOnlySpan<float> row, SamplingSettings s, float[] probs, int[] order, ref Rng rng)
+    // Samples an id from one row of tempered probabilities, restricted to the top-p nucleus when keys is given (top-p
+    // below 1), with our seeded stream (device-independent).
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal static int Draw(ReadOnlySpan<float> p, double topP, long[]? keys, ref Rng rng)
     {
-        int v = row.Length;
-        double max = double.NegativeInfinity;
-        for (int i = 0; i < v; i++) max = Math.Max(max, row[i]);
+        int v = p.Length;
         double sum = 0;
-        for (int i = 0; i < v; i++) { probs[i] = (float)Math.Exp((row[i] - max) / s.Temperature); sum += probs[i]; }
-        if (s.TopP >= 1)
+        for (int i = 0; i < v; i++) sum += p[i];
+        if (keys is null)
         {
-            // No nucleus: the draw walks the ids in order (the same result as the identity order, without building it).
+            // No nucleus: the draw walks the ids in order.
             double u0 = rng.NextDouble() * sum, c0 = 0;
             for (int i = 0; i < v; i++)
             {
-                c0 += probs[i];
+                c0 += p[i];
                 if (u0 < c0) return i;
             }
             return v - 1;
         }
-        int count = v;
-        for (int i = 0; i < v; i++) order[i] = i;
+        // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP. One 64-bit
+        // key per id, the probability's bits (non-negative floats order like their bit patterns) inverted above the id,
+        // so a plain integer sort gives that order without a comparison delegate.
+        for (int i = 0; i < v; i++)
+            keys[i] = ((long)(int.MaxValue - (BitConverter.SingleToInt32Bits(p[i]) & int.MaxValue)) << 32) | (uint)i;
+        Array.Sort(keys);
+        double acc = 0, mass = 0;
+        int count;
+        for (count = 0; count < v;)
         {
-            // Sort by probability (descending, ties by id) and keep the smallest prefix whose mass reaches TopP.
-            var p = probs;
-            Array.Sort(order, (a, b) => p[b] != p[a] ? p[b].CompareTo(p[a]) : a.CompareTo(b));
-            double acc = 0;
-            for (count = 0; count < v;)
-            {
-                acc += probs[order[count++]] / sum;
-                if (acc >= s.TopP) break;
-            }
-            sum = 0;
-            for (int i = 0; i < count; i++) sum += probs[order[i]];
+            acc += p[(int)keys[count++]] / sum;
+            if (acc >= topP) break;
         }
-        double u = rng.NextDouble() * sum, c = 0;
+        for (int i = 0; i < count; i++) mass += p[(int)keys[i]];
+        double u = rng.NextDouble() * mass, c = 0;
         for (int i = 0; i < count; i++)
         {
-            c += probs[order[i]];
-            if (u < c) return order[i];
+            c += p[(int)keys[i]];
+            if (u < c) return (int)keys[i];
         }
-        return order[count - 1];
+        return (int)keys[count - 1];
+    }
+
+    // The reused caches: taken for the length of one SampleSteps call (another call meanwhile gets a new one), put back
+    // after it. A cache too small for the call is replaced by one with room for both.
+    private KvCache RentCache(ref KvCache? slot, int batch, int capacity)
+    {
+        var spare = Interlocked.Exchange(ref slot, null);
+        if (spare is not null && spare.MaxBatch >= batch && spare.Capacity >= capacity)
+        {
+            spare.Reset(batch);
+            return spare;
+        }
+        int maxBatch = Math.Max(batch, spare?.MaxBatch ?? 0), maxCapacity = Math.Max(capacity, spare?.Capacity ?? 0);
+        spare?.Dispose();
+        if ((long)maxBatch * maxCapacity * Config.Width * Config.Layers * 2 * sizeof(float) > MaxSpareCacheBytes)
+            (maxBatch, maxCapacity) = (batch, capacity);
+        var cache = new KvCache(Config, maxBatch, maxCapacity, Device);
+        if (maxBatch != batch) cache.Reset(batch);
+        return cache;
+    }
+
+    // Keeps a cache for the next call unless it is larger than MaxSpareCacheBytes (a one-off huge batch is freed).
+    private void ReturnCache(ref KvCache? slot, KvCache cache)
+    {
+        if ((long)cache.MaxBatch * cache.Capacity * Config.Width * Config.Layers * 2 * sizeof(float) > MaxSpareCacheBytes)
+        {
+            cache.Dispose();
+            return;
+        }
+        Interlocked.Exchange(ref slot, cache)?.Dispose();
     }
 
     /// <summary>Saves a checkpoint folder (created if missing; its three files are replaced).</summary>
@@ -329,5 +467,13 @@ public sealed class TransformerLm : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        for (int g = 0; g < MaxSamplingGroups; g++)
+        {
+            Interlocked.Exchange(ref _spareCaches[g], null)?.Dispose();
+            Interlocked.Exchange(ref _sparePrefixes[g], null)?.Dispose();
+        }
+        Model.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,6 +36,10 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
 
     /// <summary>The shape.</summary>
     public TransformerConfig Config { get; }
+
+    /// <summary>Whether single-token decoding over a host-memory (CPU, float32) cache computes attention with
+    /// <see cref="HostAttention"/> (the default) rather than libtorch's batched matrix products; tests compare the two.</summary>
+    internal bool HostDecodeAttention { get; set; } = true;
 
     /// <summary>Logits [B, T, V] for token ids [B, T] at positions 0..T-1, causal (no padding on the left).</summary>
     public override Tensor forward(Tensor ids)
@@ -90,18 +95,16 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
     private Tensor Advance(Tensor ids, Tensor positions, KvCache cache)
     {
         long b = ids.shape[0], t = ids.shape[1];
+        if (b != cache.Batch) throw new ArgumentException($"{b} rows of ids for a cache of {cache.Batch} rows");
         int start = cache.Length, total = start + (int)t;
         if (t == 1)
         {
             // Decoding one token: every cached key is at or before the query, so the mask is the validity row alone once
-            // the query's own slot is marked valid (it always attends to itself). It is turned into an additive mask once
-            // here rather than by each layer's attention.
-            cache.Valid.narrow(1, start, 1).fill_(true);
-            using var valid = cache.Valid.narrow(1, 0, total);
-            using var invalid = valid.logical_not();
-            using var bias = zeros([b, 1, 1, total], dtype: wte.weight!.dtype, device: ids.device);
-            using var invalid4 = invalid.view(b, 1, 1, total);
-            bias.masked_fill_(invalid4, double.NegativeInfinity);
+            // the query's own slot is marked valid (it always attends to itself). Host attention reads that row directly;
+            // otherwise it is turned into an additive mask once here (into memory the cache owns) for all layers.
+            cache.BeginDecode();
+            bool host = HostDecodeAttention && cache.OnHost;
+            using var bias = host ? null : cache.DecodeBias();
             using var flatIds = ids.view(b);
             using var flatPos = positions.view(b);
             using var tokens = wte.forward(flatIds);
@@ -160,24 +163,44 @@ public sealed class TransformerModel : Module<Tensor, Tensor>
 
         public override Tensor forward(Tensor x) => Forward(x, null, null, causal: true);
 
-        // One decoded token per row: x [B, W], additive mask [B, 1, 1, total]. The same arithmetic as Forward with T = 1
-        // (the same linear, attention and residual operations, in the same order), without the [B, 1, W] layout, and
-        // intermediates are freed as soon as they are used.
-        public Tensor Decode(Tensor x, Tensor bias, KvCache cache)
+        // One decoded token per row: x [B, W], additive mask [B, 1, 1, total], or no mask when the cache is on the host
+        // (HostAttention reads its validity flags directly). The same linear and residual operations as Forward with
+        // T = 1, in the same order, without the [B, 1, W] layout; attention sums in a different order (HostAttention, or
+        // matmul + softmax + matmul instead of SDPA), equal to about 1e-6. Intermediates are freed as soon as used.
+        public Tensor Decode(Tensor x, Tensor? bias, KvCache cache)
         {
             long b = x.shape[0], w = x.shape[1], dh = w / _heads;
             Tensor y;
             using (var h = ln_1.forward(x))
             using (var qkv = c_attn.forward(h))
-            using (var q = qkv.narrow(1, 0, w).view(b, _heads, 1, dh))
-            using (var kNew = qkv.narrow(1, w, w).view(b, _heads, 1, dh))
-            using (var vNew = qkv.narrow(1, 2 * w, w).view(b, _heads, 1, dh))
             {
-                var (k, v) = cache.Append(_layer, kNew, vNew);
-                using (k)
-                using (v)
-                using (var att = functional.scaled_dot_product_attention(q, k, v, bias))
-                    y = att.reshape(b, w);
+                if (bias is null)
+                {
+                    // The cache is in host memory (see HostAttention): the step's keys and values are written there and
+                    // attention runs on the CPU directly.
+                    y = empty([b, w], qkv.dtype, qkv.device);
+                    HostAttention.Decode(MemoryMarshal.Cast<byte, float>(qkv.bytes), cache.HostKeys(_layer), cache.HostValues(_layer),
+                        cache.HostValid, (int)b, _heads, (int)dh, cache.Capacity, cache.Length, MemoryMarshal.Cast<byte, float>(y.bytes));
+                }
+                else
+                {
+                    using var q = qkv.narrow(1, 0, w).view(b, _heads, 1, dh);
+                    using var kNew = qkv.narrow(1, w, w).view(b, _heads, 1, dh);
+                    using var vNew = qkv.narrow(1, 2 * w, w).view(b, _heads, 1, dh);
+                    var (k, v) = cache.Append(_layer, kNew, vNew);
+                    using (k)
+                    using (v)
+                    {
+                        // One query per row: the scores and the weighted sum are batched matrix products over rows and
+                        // heads, with the additive mask broadcast over heads.
+                        using var kt = k.transpose(2, 3);
+                        using var scores = q.matmul(kt);
+                        scores.mul_(1.0 / Math.Sqrt(dh)).add_(bias);
+                        using var p = scores.softmax(-1);
+                        using var att = p.matmul(v);
+                        y = att.view(b, w);
+                    }
+                }
             }
             Tensor x1;
             using (y) x1 = c_proj.forward(y);

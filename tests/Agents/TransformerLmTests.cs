@@ -92,6 +92,132 @@ public class TransformerLmTests
     }
 
     [Test]
+    public void HostAttentionDecodeMatchesLibtorchAttention()
+    {
+        // The same rows decoded twice from the same prefill: attention on the host (the CPU default) and through libtorch's
+        // batched matrix products. Padded rows, several heads and a cache with spare capacity.
+        using var lm = NewTiny(5);
+        var rng = new Rng(4);
+        int[] promptLens = [2, 6, 4, 6];
+        const int steps = 5, width = 6, b = 4;
+        var seqs = promptLens.Select(p => Enumerable.Range(0, p + steps).Select(_ => 4 + rng.NextInt(Tok.VocabSize - 4)).ToArray()).ToArray();
+        using var noGrad = torch.inference_mode();
+        using var scope = torch.NewDisposeScope();
+        var ids = new long[b * width];
+        var pos = new long[b * width];
+        var valid = new bool[b * width];
+        for (int r = 0; r < b; r++)
+            for (int j = 0; j < promptLens[r]; j++)
+            {
+                int c = r * width + width - promptLens[r] + j;
+                (ids[c], pos[c], valid[c]) = (seqs[r][j], j, true);
+            }
+        var outputs = new List<torch.Tensor>[2];
+        for (int mode = 0; mode < 2; mode++)
+        {
+            lm.Model.HostDecodeAttention = mode == 0;
+            using var cache = new KvCache(Tiny, b, width + steps + 3, torch.CPU);
+            cache.Valid.narrow(1, 0, width).copy_(torch.tensor(valid, [b, width]));
+            outputs[mode] = [lm.Model.ForwardLast(torch.tensor(ids, [b, width]), torch.tensor(pos, [b, width]), cache)];
+            for (int t = 0; t < steps; t++)
+            {
+                var stepIds = torch.tensor(seqs.Select((s, r) => (long)s[promptLens[r] + t]).ToArray(), [b, 1]);
+                var stepPos = torch.tensor(promptLens.Select(p => (long)(p + t)).ToArray(), [b, 1]);
+                outputs[mode].Add(lm.Model.ForwardLast(stepIds, stepPos, cache));
+            }
+        }
+        lm.Model.HostDecodeAttention = true;
+        for (int t = 0; t <= steps; t++)
+        {
+            var diff = (outputs[0][t] - outputs[1][t]).abs().max().item<float>();
+            Assert.That(diff, Is.LessThan(1e-5f), $"step {t}");
+        }
+        Assert.That(outputs[0][0].eq(outputs[1][0]).all().item<bool>(), "the prefill does not use host attention");
+    }
+
+    [Test]
+    public void ReusedCachesGiveTheSameSamplesAsFreshOnes()
+    {
+        // SampleSteps keeps its KV caches for the next call. A call after larger and smaller ones (more rows, longer
+        // prompts, K > 1) draws exactly what the same call draws on a fresh model.
+        var small = new[] { Tok.BosId, 10, 11, 12 };
+        var s = new SamplingSettings(Samples: 2, Temperature: 1.2, TopP: 0.95, MaxStepTokens: 6);
+        using var fresh = NewTiny();
+        var a = new Rng(21);
+        var expected = fresh.SampleSteps([small, small[..2]], s, ref a);
+
+        using var used = NewTiny();
+        var warm = new Rng(1);
+        used.SampleSteps(Enumerable.Range(0, 9).Select(i => Enumerable.Range(0, 3 + i * 4).Select(j => 4 + (i * 7 + j) % 200).ToArray()).ToArray(),
+            s with { Samples = 3 }, ref warm);
+        used.SampleSteps([small], SamplingSettings.GreedyOne, ref warm);
+        var b = new Rng(21);
+        var again = used.SampleSteps([small, small[..2]], s, ref b);
+        Assert.That(again, Has.Length.EqualTo(expected.Length));
+        for (int i = 0; i < again.Length; i++)
+        {
+            Assert.That(again[i].Tokens, Is.EqualTo(expected[i].Tokens), $"row {i}");
+            Assert.That(again[i].TokenLogProbs, Is.EqualTo(expected[i].TokenLogProbs), $"row {i}");
+        }
+    }
+
+    [Test]
+    public void RowGroupsDecodedSideBySideMatchOneBatch()
+    {
+        // On the CPU the rows of a call are split into groups of whole contexts decoded on their own threads; the samples
+        // (one Rng stream drawn in row order) and log-probs equal those of one batch. 6 contexts x 4 samples: 2 groups of 12 rows, 3 of 8.
+        using var lm = NewTiny();
+        var ctx = new[] { "Goal 24\n", "Goal 7\n", "make 10 from 2 5\n", "x\n", "Goal 100 with 25 4\n", "Goal 3\n" }
+            .Select(t => lm.EncodeContext(t, [])).ToArray();
+        var s = new SamplingSettings(Samples: 4, Temperature: 1.1, TopP: 0.9, MaxStepTokens: 7);
+        lm.SamplingGroups = 1;
+        var a = new Rng(8);
+        var one = lm.SampleSteps(ctx, s, ref a);
+        lm.SamplingGroups = 2;
+        var b = new Rng(8);
+        var two = lm.SampleSteps(ctx, s, ref b);
+        lm.SamplingGroups = 3;
+        var c = new Rng(8);
+        var three = lm.SampleSteps(ctx, s, ref c);
+        Assert.That(two, Has.Length.EqualTo(one.Length));
+        Assert.That(three, Has.Length.EqualTo(one.Length));
+        for (int i = 0; i < one.Length; i++)
+        {
+            Assert.That(two[i].Tokens, Is.EqualTo(one[i].Tokens), $"row {i}, 2 groups");
+            Assert.That(two[i].TokenLogProbs, Is.EqualTo(one[i].TokenLogProbs).Within(1e-5f), $"row {i}, 2 groups");
+            Assert.That(three[i].Tokens, Is.EqualTo(one[i].Tokens), $"row {i}, 3 groups");
+            Assert.That(three[i].TokenLogProbs, Is.EqualTo(one[i].TokenLogProbs).Within(1e-5f), $"row {i}, 3 groups");
+        }
+        Assert.That(a.NextULong(), Is.EqualTo(b.NextULong()), "the same number of draws");
+    }
+
+    [Test]
+    public void TopPDrawsOnlyFromTheNucleusInOrder()
+    {
+        // Probabilities 0.1, 0.3, 0.3, 0.2, 0.1: sorted by probability then id, the nucleus for top-p 0.7 is ids 1, 2, 3
+        // (0.3 + 0.3 + 0.2 = 0.8 >= 0.7); the draw follows that order, so u < 0.3/0.8 gives id 1.
+        float[] p = [0.1f, 0.3f, 0.3f, 0.2f, 0.1f];
+        var keys = new long[p.Length];
+        var counts = new int[p.Length];
+        var rng = new Rng(3);
+        for (int i = 0; i < 4000; i++) counts[TransformerLm.Draw(p, 0.7, keys, ref rng)]++;
+        Assert.That(counts[0] + counts[4], Is.Zero, "outside the nucleus");
+        Assert.That(counts[1] / 4000.0, Is.EqualTo(0.375).Within(0.03));
+        Assert.That(counts[2] / 4000.0, Is.EqualTo(0.375).Within(0.03));
+        Assert.That(counts[3] / 4000.0, Is.EqualTo(0.25).Within(0.03));
+        // The first draw of a fixed stream is pinned by the order: u below 0.375 of the mass picks id 1, the first key.
+        var r1 = new Rng(3);
+        double u = r1.NextDouble();
+        var r2 = new Rng(3);
+        int first = TransformerLm.Draw(p, 0.7, keys, ref r2);
+        Assert.That(first, Is.EqualTo(u < 0.375 ? 1 : u < 0.75 ? 2 : 3));
+        // Without a nucleus every id can come up, in id order.
+        var all = new int[p.Length];
+        for (int i = 0; i < 4000; i++) all[TransformerLm.Draw(p, 1.0, null, ref rng)]++;
+        Assert.That(all, Has.All.GreaterThan(200));
+    }
+
+    [Test]
     public void KSamplesShareOnePrefillAndMatchSeparatePrefills()
     {
         // K samples of one context reuse its prefilled KV cache: the prompt runs through the model once, and the samples
