@@ -61,7 +61,9 @@ public sealed class AgentsSuite : IBenchSuite
             report.Add($"agents.transformer.rss_trimmed_mb.step{step}", mb, "MB", "RSS after malloc_trim: memory in use, without what the allocator keeps freed");
         progress(0.8);
 
-        report.Add("agents.transformer.sample_tokens_per_s", Sample(lm, quick), "tok/s", $"batch {Batch}, KV cache; target >= 20000");
+        var (median, mean) = Sample(lm, quick);
+        report.Add("agents.transformer.sample_tokens_per_s", median, "tok/s", $"batch {Batch}, KV cache, 48 new tokens per row, median call after the JIT settles; target >= 20000");
+        report.Add("agents.transformer.sample_tokens_per_s_mean", mean, "tok/s", "the same over all timed calls together (slow calls weigh in)");
     }
 
     private static double MatmulPeak(Device device, bool quick)
@@ -132,7 +134,8 @@ public sealed class AgentsSuite : IBenchSuite
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException) { return false; }
     }
 
-    private static double Sample(TransformerLm lm, bool quick)
+    /// <summary>Tokens per second of batched sampling calls: the median call's, and over all calls together.</summary>
+    private static (double Median, double Mean) Sample(TransformerLm lm, bool quick)
     {
         // Prompts of 16 tokens; every row generates exactly MaxStepTokens tokens (the delimiter and end tokens are masked
         // out by sampling from a model whose steps never end early is not guaranteed, so count the tokens actually drawn).
@@ -146,18 +149,26 @@ public sealed class AgentsSuite : IBenchSuite
             contexts.Add(c);
         }
         var settings = new SamplingSettings(Temperature: 1.0, MaxStepTokens: 48);
+        // Timed only once the JIT has gone quiet, like the other suites: the sampling loop's C# (draws, top-p, host
+        // attention) runs as first-tier code for the first calls, and tiering depends on call counts, not on time.
+        var warm = new Rng(12);
+        Measure.SettleJit(() => lm.SampleSteps(contexts, settings, ref warm), leastSeconds: quick ? 0.5 : 1);
+        int rounds = quick ? 5 : 15;
+        var perRound = new double[rounds];
         long tokens = 0;
         double seconds = 0;
-        int rounds = quick ? 3 : 10;
-        lm.SampleSteps(contexts, settings, ref rng); // warm-up
         for (int r = 0; r < rounds; r++)
         {
             long t0 = Stopwatch.GetTimestamp();
             var steps = lm.SampleSteps(contexts, settings, ref rng);
-            seconds += Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            tokens += steps.Sum(s => (long)s.Tokens.Length);
+            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            long n = steps.Sum(x => (long)x.Tokens.Length);
+            perRound[r] = n / s;
+            seconds += s;
+            tokens += n;
         }
-        return tokens / seconds;
+        Array.Sort(perRound);
+        return (perRound[rounds / 2], tokens / seconds);
     }
 
     private static double Simulated(bool quick)
