@@ -239,7 +239,7 @@ public sealed class ReplayWriter : IDisposable
 
     private void Consume()
     {
-        ThreadNice.TryLowerCurrentThread(_options.WriterNice);
+        if (_options.IdleWriter) IdleScheduling.TryCurrentThread();
         try
         {
             foreach (var work in _queue!.GetConsumingEnumerable())

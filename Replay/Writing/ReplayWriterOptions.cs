@@ -26,11 +26,12 @@ public sealed record ReplayWriterOptions
     public bool EncodeOnCaller { get; init; }
 
     /// <summary>
-    /// The background thread's nice value on Linux (0 = the simulation's priority, 19 = lowest). The writer then runs
-    /// on otherwise idle cores and yields to the simulation's threads when both want a core; when it falls behind,
-    /// <see cref="ReplayWriter.Append"/> blocks (see <see cref="QueueCapacity"/>), so nothing is lost. Default 10.
+    /// Run the background thread in Linux's idle scheduling class (nice 19 where that is refused): it then uses only
+    /// cores the simulation leaves idle and gives a core back at once when a simulation thread wakes up. When it falls
+    /// behind, <see cref="ReplayWriter.Append"/> blocks (see <see cref="QueueCapacity"/>), which frees a core for it, so
+    /// nothing is lost. On by default; elsewhere than Linux it has no effect.
     /// </summary>
-    public int WriterNice { get; init; } = 10;
+    public bool IdleWriter { get; init; } = true;
 
     /// <summary>About how many ticks may wait for the background writer before <see cref="ReplayWriter.Append"/> blocks.</summary>
     public int QueueCapacity { get; init; } = 256;

@@ -40,34 +40,9 @@ public sealed class ReplaySuite : IBenchSuite
         int demoTicks = quick ? 300 : 1200;
         var config = new DemoConfig();
 
-        // 1. Record the demo once; keep its tick records in memory as the write workload.
-        string demoPath = Path.Combine(dir, "demo.replay");
-        RunDemo(config, demoTicks, demoPath);
-        List<TickRecord> demo;
-        ReplayHeader demoHeader;
-        using (var r = ReplayReader.Open(demoPath)) { demo = r.Ticks().ToList(); demoHeader = r.Header; }
-        progress(0.1);
-
-        // 2. Write and read throughput (bytes of replay file per second), best of several.
-        int repeats = quick ? 3 : 7;
-        string wPath = Path.Combine(dir, "w.replay");
-        double writeS = Measure.BestSeconds(() => WriteAll(wPath, demoHeader, demo), repeats);
-        long bytes = new FileInfo(wPath).Length;
-        double readS = Measure.BestSeconds(() => ReadAll(wPath), repeats);
-        progress(0.3);
-
-        // 3. Size against the same records as JSONL.
-        long jsonl = JsonlBytes(demo);
-        var search = SearchWorkload.Generate(quick ? 400 : 1200);
-        string sPath = Path.Combine(dir, "s.replay");
-        WriteAll(sPath, SearchWorkload.Header, search);
-        long sBytes = new FileInfo(sPath).Length;
-        long sJsonl = JsonlBytes(search);
-        double sWriteS = Measure.BestSeconds(() => WriteAll(sPath, SearchWorkload.Header, search), repeats);
-        double sReadS = Measure.BestSeconds(() => ReadAll(sPath), repeats);
-        progress(0.45);
-
-        // 4. Recording overhead on the main job: the default search experiment of `sim run` (ContinuousRun.Build +
+        // 1. Recording overhead, measured first, while the process holds nothing else: the later sections keep tens of
+        //    MB of tick records alive, which makes every collection the recorded run causes dearer than in `sim run`.
+        //    The main job: the default search experiment of `sim run` (ContinuousRun.Build +
         //    SearchRecording.AddTo: 256 agents, MCTS on countdown), without and with recording, alternated so a change
         //    in machine load hits both sides; best wall time of each side, and best process CPU time of each side (on a
         //    shared machine the CPU time is the steadier of the two).
@@ -86,9 +61,9 @@ public sealed class ReplaySuite : IBenchSuite
             searchWithOnCaller.Measure(() => RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller));
         }
         double sWithout = searchWithout.Wall, sWith = searchWith.Wall;
-        progress(0.55);
+        progress(0.25);
 
-        // 4b. The same on the `sim demo` particles: a stress case, not a workload. Every one of 4,096 entities moves
+        // 1b. The same on the `sim demo` particles: a stress case, not a workload. Every one of 4,096 entities moves
         //     every tick at about 10 ns of simulation each, so the recorder has the whole state to capture, predict,
         //     compress and checksum each tick, and that costs more than the tick itself (see docs/replay-format.md).
         int overheadTicks = quick ? 600 : 2400;
@@ -105,6 +80,33 @@ public sealed class ReplaySuite : IBenchSuite
             demoWithOnCaller.Measure(() => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller));
         }
         double without = demoWithout.Wall, with = demoWith.Wall;
+        progress(0.35);
+
+        // 2. Record the demo once; keep its tick records in memory as the write workload.
+        string demoPath = Path.Combine(dir, "demo.replay");
+        RunDemo(config, demoTicks, demoPath);
+        List<TickRecord> demo;
+        ReplayHeader demoHeader;
+        using (var r = ReplayReader.Open(demoPath)) { demo = r.Ticks().ToList(); demoHeader = r.Header; }
+        progress(0.4);
+
+        // 3. Write and read throughput (bytes of replay file per second), best of several.
+        int repeats = quick ? 3 : 7;
+        string wPath = Path.Combine(dir, "w.replay");
+        double writeS = Measure.BestSeconds(() => WriteAll(wPath, demoHeader, demo), repeats);
+        long bytes = new FileInfo(wPath).Length;
+        double readS = Measure.BestSeconds(() => ReadAll(wPath), repeats);
+        progress(0.5);
+
+        // 4. Size against the same records as JSONL.
+        long jsonl = JsonlBytes(demo);
+        var search = SearchWorkload.Generate(quick ? 400 : 1200);
+        string sPath = Path.Combine(dir, "s.replay");
+        WriteAll(sPath, SearchWorkload.Header, search);
+        long sBytes = new FileInfo(sPath).Length;
+        long sJsonl = JsonlBytes(search);
+        double sWriteS = Measure.BestSeconds(() => WriteAll(sPath, SearchWorkload.Header, search), repeats);
+        double sReadS = Measure.BestSeconds(() => ReadAll(sPath), repeats);
         progress(0.6);
 
         // 5. Seek: a large replay made of the demo records repeated, then random ticks through a fresh reader.
@@ -249,6 +251,11 @@ public sealed class ReplaySuite : IBenchSuite
 
         public void Measure(Action run)
         {
+            // Every run starts from a collected heap, so none pays for the garbage of the run before it (a blocking
+            // gen2 collection lands on whichever run happens to trigger it).
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var process = Process.GetCurrentProcess();
             var cpu0 = process.TotalProcessorTime;
             int gc0 = GC.CollectionCount(0);
