@@ -75,6 +75,8 @@ public class RecordSystemTests
             new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = true },
             new ReplayWriterOptions { ChunkTicks = 16, Background = false },
             new ReplayWriterOptions { ChunkTicks = 16, QueueCapacity = 1 },
+            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = true, QueueCapacity = 1 },
+            new ReplayWriterOptions { ChunkTicks = 16, IdleWriter = false },
         };
         var paths = modes.Select(o => RecordDemo(4, 120, options: o)).ToList();
         try
