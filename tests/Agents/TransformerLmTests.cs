@@ -16,6 +16,23 @@ public class TransformerLmTests
 
     private static TransformerLm NewTiny(ulong seed = 7) => TransformerLm.Create(Tiny, Tok, seed, torch.CPU);
 
+    /// <summary>Each row's first <paramref name="promptLens"/>[r] tokens, left-padded to <paramref name="width"/>: ids,
+    /// positions (0 at each row's first real token) and validity, row-major [rows, width].</summary>
+    private static (long[] Ids, long[] Pos, bool[] Valid) LeftPadded(int[][] seqs, int[] promptLens, int width)
+    {
+        int b = seqs.Length;
+        var ids = new long[b * width];
+        var pos = new long[b * width];
+        var valid = new bool[b * width];
+        for (int r = 0; r < b; r++)
+            for (int j = 0; j < promptLens[r]; j++)
+            {
+                int c = r * width + width - promptLens[r] + j;
+                (ids[c], pos[c], valid[c]) = (seqs[r][j], j, true);
+            }
+        return (ids, pos, valid);
+    }
+
     [Test]
     public void ConfigCountsItsParameters()
     {
@@ -58,15 +75,7 @@ public class TransformerLmTests
         using var scope = torch.NewDisposeScope();
         var full = seqs.Select(s => lm.Model.forward(torch.tensor(s.Select(t => (long)t).ToArray(), [1, s.Length]))).ToArray();
         using var cache = new KvCache(Tiny, b, width + steps, torch.CPU);
-        var ids = new long[b * width];
-        var pos = new long[b * width];
-        var valid = new bool[b * width];
-        for (int r = 0; r < b; r++)
-            for (int j = 0; j < promptLens[r]; j++)
-            {
-                int c = r * width + width - promptLens[r] + j;
-                (ids[c], pos[c], valid[c]) = (seqs[r][j], j, true);
-            }
+        var (ids, pos, valid) = LeftPadded(seqs, promptLens, width);
         cache.Valid.narrow(1, 0, width).copy_(torch.tensor(valid, [b, width]));
         var logits = lm.Model.ForwardLast(torch.tensor(ids, [b, width]), torch.tensor(pos, [b, width]), cache);
         for (int t = 0; ; t++)
@@ -103,15 +112,7 @@ public class TransformerLmTests
         var seqs = promptLens.Select(p => Enumerable.Range(0, p + steps).Select(_ => 4 + rng.NextInt(Tok.VocabSize - 4)).ToArray()).ToArray();
         using var noGrad = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        var ids = new long[b * width];
-        var pos = new long[b * width];
-        var valid = new bool[b * width];
-        for (int r = 0; r < b; r++)
-            for (int j = 0; j < promptLens[r]; j++)
-            {
-                int c = r * width + width - promptLens[r] + j;
-                (ids[c], pos[c], valid[c]) = (seqs[r][j], j, true);
-            }
+        var (ids, pos, valid) = LeftPadded(seqs, promptLens, width);
         var outputs = new List<torch.Tensor>[2];
         for (int mode = 0; mode < 2; mode++)
         {

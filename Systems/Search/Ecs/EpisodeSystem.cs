@@ -37,9 +37,8 @@ public sealed class EpisodeSystem : ISystem
                 // Prepared on the agent's core by ReplayEmitSystem (which also handled ClearPending); passed on in agent order.
                 if (replay.Cleared) events?.TreesCleared.Add(agent.Index);
                 events?.TreeNodes.AddRange(replay.Nodes);
-                if (replay.Episode is { } episode) events?.Episodes.Add(episode with { Episode = m.Episodes });
+                if (replay.Completion is { } completion) events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes, completion));
             }
-            else if (agent.Replay is null) agent.ClearPending = false; // not recorded: no tree to clear in a replay
             if (agent.Problem is not null && agent.Done && !agent.Recorded)
             {
                 agent.Recorded = true;
@@ -65,7 +64,7 @@ public sealed class EpisodeSystem : ISystem
                 // The agent starts its task at the top of its next search.select (on every core); the replay clears
                 // its tree and sends the new root at the end of that tick.
                 agent.StartPending = true;
-                agent.ClearPending = true;
+                agent.ClearPending = agent.Replay is not null; // only a replay has a tree to clear
                 active++;
                 continue;
             }

@@ -19,14 +19,15 @@ internal sealed class AgentReplay
     /// <summary>True when the agent's old tree is discarded this tick.</summary>
     public bool Cleared;
 
-    /// <summary>The episode the agent finished this tick; its run-wide number is set in agent order.</summary>
-    public EpisodeRecord? Episode;
+    /// <summary>The completion of the episode the agent finished this tick, or null; the episode record itself is made
+    /// in agent order, which numbers it.</summary>
+    public string? Completion;
 
     /// <summary>Forgets the last tick's records.</summary>
     public void Reset()
     {
         Nodes.Clear();
         Cleared = false;
-        Episode = null;
+        Completion = null;
     }
 }

@@ -32,6 +32,7 @@ public static class SearchRecording
     public static RecordSystem AddTo(Pipeline pipeline, ReplayWriter writer)
     {
         var run = pipeline.World.Resources.Get<SearchRun>();
+        var restateScratch = new List<TreeNodeRecord>(); // this recorder's own: runs may be recorded side by side
         var recorder = new RecordSystem(writer)
             .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
             .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in AgentComponent a, Span<float> v) =>
@@ -52,14 +53,12 @@ public static class SearchRecording
             // Each agent mirrors its own tree (in ReplayEmitSystem, on its core); keyframes list them in agent order.
             .RestateTrees(into =>
             {
-                foreach (var agent in run.Agents) agent.Replay?.Mirror.AppendAll(into, RestateScratch);
+                foreach (var agent in run.Agents) agent.Replay?.Mirror.AppendAll(into, restateScratch);
             });
         pipeline.Add(Stages.SearchBackup, new ReplayEmitSystem());
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }
-
-    private static readonly List<TreeNodeRecord> RestateScratch = new();
 
     /// <summary>
     /// Fills <paramref name="agent"/>'s <see cref="AgentReplay"/> with this tick's records (on the agent's core): the
@@ -87,7 +86,7 @@ public static class SearchRecording
             EmitTree(replay.Nodes, agent, rootIsNew: replay.Cleared);
             foreach (ref readonly var n in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(replay.Nodes)) replay.Mirror.Upsert(n);
         }
-        if (finished) replay.Episode = Episode(agent, 0);
+        if (finished) replay.Completion = Completion(agent);
     }
 
     /// <summary>
@@ -158,10 +157,10 @@ public static class SearchRecording
     }
 
     /// <summary>The finished episode of <paramref name="agent"/> as a replay record.</summary>
-    internal static EpisodeRecord Episode(SearchAgent agent, long episode)
-    {
-        string completion = agent.FinalNode >= 0 ? string.Join("\n", agent.Tree.Lines(agent.FinalNode)) : "";
-        return new EpisodeRecord(agent.Index, episode, agent.Index, agent.Problem.Question, completion,
-            (float)agent.FinalReward, agent.Solved, agent.Ledger.Tokens);
-    }
+    internal static EpisodeRecord Episode(SearchAgent agent, long episode, string completion) =>
+        new(agent.Index, episode, agent.Index, agent.Problem.Question, completion, (float)agent.FinalReward, agent.Solved, agent.Ledger.Tokens);
+
+    /// <summary>The committed answer's lines, one per line, or "" when the agent committed none.</summary>
+    internal static string Completion(SearchAgent agent) =>
+        agent.FinalNode >= 0 ? string.Join("\n", agent.Tree.Lines(agent.FinalNode)) : "";
 }
