@@ -163,10 +163,10 @@ public sealed partial class SimulatedPolicy
             string s = stack[i].Trim();
             if (i > 0) sb.Append(' ');
             sb.Append(s);
-            tokens += 1 + (jp.SentenceTokens.TryGetValue(s, out int t) ? t : _tokenizer.Encode(s).Length);
+            tokens += 1 + (jp.SentenceTokens.TryGetValue(s, out int t) ? t : _tokenizer.Count(s));
         }
         string text = sb.ToString();
-        if (count == 0) tokens = _tokenizer.Encode(text).Length + 1;
+        if (count == 0) tokens = _tokenizer.Count(text) + 1;
         return new ProposedStep(text, StepKind.Answer, 0.0, 1.0, tokens);
     }
 }

@@ -33,7 +33,7 @@ public sealed partial class SimulatedPolicy
             lines.Add(StepProtocol.AnswerPrefix + (solution?.Answer ?? problem.Answer));
             Lines = lines.ToArray();
             Kinds = Lines.Select(StepProtocol.Classify).ToArray();
-            Tokens = Lines.Select(l => owner._tokenizer.Encode(l).Length + 1).ToArray();
+            Tokens = Array.ConvertAll(Lines, owner.LineTokens);
             if (env is JudgeEnvironment judge && problem.Spec is JudgeSpec spec && Lines.Length > 1)
             {
                 // A judge plan depends only on the judge and the rubric, and `sim run` makes a new Problem each
@@ -47,7 +47,7 @@ public sealed partial class SimulatedPolicy
             else
             {
                 Errors = Lines.Select(Mutations).ToArray();
-                ErrorTokens = Errors.Select(es => es.Select(e => owner._tokenizer.Encode(e).Length + 1).ToArray()).ToArray();
+                ErrorTokens = Array.ConvertAll(Errors, es => Array.ConvertAll(es, owner.LineTokens));
                 Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
             }
             double conc = cfg.ConfidenceConcentration;

@@ -61,7 +61,13 @@ public sealed partial class SimulatedPolicy : IPolicy
     private readonly ConcurrentDictionary<(JudgeEnvironment, string, int), JudgePlan> _judgePlans = new();
     private readonly SimTokenizer _tokenizer = SimTokenizer.CreateDefault();
     private readonly int[] _thoughtTokens;
-    private readonly ConcurrentDictionary<string, int> _correctionTokens = new(StringComparer.Ordinal);
+    // Token count (plus one for the step delimiter) of each line text seen, bounded: `sim run` makes a plan for every
+    // episode, and its lines and their wrong variants repeat across problems ("8+5=13"), so tokenizing them each time
+    // was an eighth of the run's CPU and a third of its allocation. Traces from other sources can hold any text, hence
+    // the bound: past it, texts are tokenized without being kept.
+    private readonly ConcurrentDictionary<string, int> _lineTokens = new(StringComparer.Ordinal);
+    private const int LineTokensCapacity = 1 << 17;
+    private int _lineTokensCount;
 
     // The config's fields, read once per proposal on the hot path.
     private readonly double _repeat, _verbosity, _reflection, _exponent;
@@ -71,7 +77,7 @@ public sealed partial class SimulatedPolicy : IPolicy
     public SimulatedPolicy(SimulatedPolicyConfig config)
     {
         Config = config.Validate();
-        _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Encode(t).Length + 1).ToArray();
+        _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Count(t) + 1).ToArray();
         _repeat = config.Repeat;
         _verbosity = config.Verbosity;
         _reflection = config.Reflection;
@@ -197,17 +203,21 @@ public sealed partial class SimulatedPolicy : IPolicy
         return new ProposedStep(plan.Errors[idx][err], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][err]);
     }
 
-    // A correction retracting `lastStep`; token counts are cached per text (a bounded cache: traces from other sources
-    // can hold any text).
+    // A correction retracting `lastStep`.
     private ProposedStep Correction(string lastStep, double logp, double c)
     {
         string text = StepProtocol.CorrectionPrefix + lastStep + " is wrong";
-        if (!_correctionTokens.TryGetValue(text, out int tokens))
-        {
-            tokens = _tokenizer.Encode(text).Length + 1;
-            if (_correctionTokens.Count < 65_536) _correctionTokens.TryAdd(text, tokens);
-        }
-        return new ProposedStep(text, StepKind.Correction, logp, c, tokens);
+        return new ProposedStep(text, StepKind.Correction, logp, c, LineTokens(text));
+    }
+
+    /// <summary>Tokens of <paramref name="line"/> as a step: its tokens and the step delimiter.</summary>
+    private int LineTokens(string line)
+    {
+        if (_lineTokens.TryGetValue(line, out int tokens)) return tokens;
+        tokens = _tokenizer.Count(line) + 1;
+        // Counted here: ConcurrentDictionary.Count takes every lock of the table, and both cores miss at once.
+        if (Volatile.Read(ref _lineTokensCount) < LineTokensCapacity && _lineTokens.TryAdd(line, tokens)) Interlocked.Increment(ref _lineTokensCount);
+        return tokens;
     }
 
     // Draws q, the chance that the proposal is right, and the reported confidence c and log-probability ln c. With

@@ -128,6 +128,13 @@ public sealed class SimTokenizer
         return text.Length == 0 ? [] : _bpe.EncodeToIds(text).ToArray();
     }
 
+    /// <summary>The number of ids <see cref="Encode"/> gives for <paramref name="text"/>, without making them.</summary>
+    public int Count(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length == 0 ? 0 : _bpe.CountTokens(text);
+    }
+
     /// <summary>Decodes ids to text, special tokens included as their text.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id outside the vocabulary.</exception>
     public string Decode(IEnumerable<int> ids)

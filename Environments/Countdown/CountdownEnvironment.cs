@@ -75,7 +75,7 @@ public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, Countd
             var spec = new CountdownSpec((Rational[])numbers.Clone(), target, Config.AllowRationals, Config.MustUseAll);
             if (spec.Solvable == wantUnsolvable) continue;
             var parameters = Parameters(spec);
-            string answer = wantUnsolvable ? "no solution" : spec.Solver.Solve(spec.Numbers)!.Answer;
+            string answer = wantUnsolvable ? "no solution" : spec.Reference!.Answer;
             return new Problem(Name, $"{Name}-d{difficulty}-s{seed}", Question(spec), answer, difficulty, seed, parameters, spec);
         }
         throw new InvalidOperationException($"{Name}: no problem found for seed {seed}, difficulty {difficulty}");
@@ -224,5 +224,5 @@ public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, Countd
     }
 
     /// <inheritdoc />
-    protected override Solution? Solve(CountdownSpec spec) => spec.Solver.Solve(spec.Numbers);
+    protected override Solution? Solve(CountdownSpec spec) => spec.Reference;
 }

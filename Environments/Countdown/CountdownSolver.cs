@@ -152,9 +152,12 @@ public sealed partial class CountdownSolver
         var values = new List<Rational>(numbers.ToArray());
         var exprs = values.Select(v => v.Sign < 0 || !v.IsInteger ? $"({v})" : v.ToString()).ToList();
         var steps = new List<string>();
+        // One buffer for every candidate's remaining numbers: CanReach reads it and keeps nothing.
+        var scratch = new Rational[Math.Max(1, values.Count)];
         while (true)
         {
-            int hit = values.FindIndex(v => v == Target);
+            int hit = -1;
+            for (int k = 0; k < values.Count && hit < 0; k++) if (values[k] == Target) hit = k;
             if (hit >= 0 && (!MustUseAll || values.Count == 1)) return new Solution(steps, StripOuter(exprs[hit]));
             bool advanced = false;
             for (int i = 0; i < values.Count && !advanced; i++)
@@ -166,7 +169,7 @@ public sealed partial class CountdownSolver
                     {
                         if ((op == '+' || op == '*') && j < i) continue;
                         if (!BinaryStep.TryApply(values[i], op, values[j], out var r) || !IsLegalValue(r)) continue;
-                        var rest = new Rational[values.Count - 1];
+                        var rest = scratch.AsSpan(0, values.Count - 1);
                         int w = 0;
                         for (int k = 0; k < values.Count; k++) if (k != i && k != j) rest[w++] = values[k];
                         rest[w] = r;

@@ -6,6 +6,8 @@ namespace Sim.Environments.Countdown;
 public sealed class CountdownSpec
 {
     private int _solvable = -1;
+    private Solution? _reference;
+    private bool _solved;
 
     /// <summary>Makes a spec.</summary>
     public CountdownSpec(Rational[] numbers, Rational target, bool allowRationals, bool mustUseAll)
@@ -31,6 +33,24 @@ public sealed class CountdownSpec
         {
             if (_solvable < 0) _solvable = Solver.CanReach(Numbers) ? 1 : 0;
             return _solvable == 1;
+        }
+    }
+
+    /// <summary>
+    /// The reference solution (null when there is none), computed once: sampling the problem needs its answer and a
+    /// simulated policy its steps, and `sim run` samples a problem for every episode.
+    /// </summary>
+    public Solution? Reference
+    {
+        get
+        {
+            // A race only computes the same solution twice.
+            if (!Volatile.Read(ref _solved))
+            {
+                _reference = Solver.Solve(Numbers);
+                Volatile.Write(ref _solved, true);
+            }
+            return _reference;
         }
     }
 

@@ -16,7 +16,11 @@ public class SimTokenizerTests
     [TestCase("héllo wörld ∑ 😀 中文")]
     [TestCase("<|bos|>Goal: 24<|eos|>")]
     [TestCase("\u0000\u0001 control \u007f")]
-    public void RoundTrips(string text) => Assert.That(Tok.Decode(Tok.Encode(text)), Is.EqualTo(text));
+    public void RoundTrips(string text)
+    {
+        Assert.That(Tok.Decode(Tok.Encode(text)), Is.EqualTo(text));
+        Assert.That(Tok.Count(text), Is.EqualTo(Tok.Encode(text).Length));
+    }
 
     [Test]
     public void RandomStringsRoundTrip()
@@ -42,6 +46,7 @@ public class SimTokenizerTests
             int[] ids = Tok.Encode(s);
             Assert.That(ids, Has.None.EqualTo(Tok.UnkId), s);
             Assert.That(Tok.Decode(ids), Is.EqualTo(s), $"trial {trial}");
+            Assert.That(Tok.Count(s), Is.EqualTo(ids.Length), $"trial {trial}: Count agrees with Encode");
         }
     }
 

@@ -145,6 +145,10 @@ public sealed class CountdownTests
                 Assert.That(a.ToRecord().ToJson(), Is.EqualTo(b.ToRecord().ToJson()));
                 var sol = env.Solve(a);
                 Assert.That(sol, Is.Not.Null, a.ToString());
+                var spec = (CountdownSpec)a.Spec;
+                Assert.That(env.Solve(a), Is.SameAs(sol), "the reference is solved once per problem");
+                Assert.That(sol!.Steps, Is.EqualTo(spec.Solver.Solve(spec.Numbers)!.Steps), "and is the solver's solution");
+                Assert.That(sol.Answer, Is.EqualTo(a.Answer));
                 var state = env.Start(a);
                 foreach (var step in sol!.Steps)
                 {

@@ -68,7 +68,7 @@ public static class SearchExperiment
         return unit switch
         {
             BudgetUnit.PolicyCalls => lines.Count,
-            BudgetUnit.Tokens => lines.Sum(l => Tokenizer.Encode(l).Length + 1),
+            BudgetUnit.Tokens => lines.Sum(l => Tokenizer.Count(l) + 1),
             _ => throw new ArgumentException($"attempt budgets are in policy_calls or tokens, not {Budget.UnitName(unit)}"),
         };
     }
