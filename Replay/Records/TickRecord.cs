@@ -42,7 +42,7 @@ public sealed class TickRecord
     {
         int n = 16 + Created.Count * 8 + Destroyed.Count * 4 + Rewards.Count * 12 + Metrics.Count * 24 + TreesCleared.Count * 4;
         foreach (var b in Components) n += 8 + b.Rows * 4 + b.ValueCount * 4;
-        foreach (var t in TreeNodes) n += 32 + (t.Step?.Length ?? 0);
+        foreach (ref readonly var t in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(TreeNodes)) n += 32 + (t.Step?.Length ?? 0);
         foreach (var e in Episodes) n += 48 + e.Prompt.Length + e.Completion.Length;
         return n;
     }

@@ -30,28 +30,37 @@ internal static class AgentParallel
     /// returns true when it worked on the agent. One clock read per agent (the end of one agent's work is the start of
     /// the next's), not two: at a million lines a second the reads themselves were a few percent of the tick.
     /// </summary>
-    public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body)
+    /// <para>
+    /// <paramref name="after"/>, when given, then runs for every agent (worked on or not) in the same pass, untimed: work
+    /// that must follow the body on the same agent, without a second parallel loop and its hand-off to the workers.
+    /// </para>
+    public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body, Action<SearchAgent>? after = null)
     {
         int n = agents.Count;
         int workers = Workers(n);
         if (workers <= 1)
         {
-            Range(agents, 0, n, body);
+            Range(agents, 0, n, body, after);
             return;
         }
-        Parallel.For(0, workers, w => Range(agents, (int)((long)n * w / workers), (int)((long)n * (w + 1) / workers), body));
+        Parallel.For(0, workers, w => Range(agents, (int)((long)n * w / workers), (int)((long)n * (w + 1) / workers), body, after));
     }
 
-    private static void Range(List<SearchAgent> agents, int lo, int hi, Func<SearchAgent, bool> body)
+    private static void Range(List<SearchAgent> agents, int lo, int hi, Func<SearchAgent, bool> body, Action<SearchAgent>? after)
     {
         long last = Stopwatch.GetTimestamp();
         for (int i = lo; i < hi; i++)
         {
             var agent = agents[i];
-            if (!body(agent)) continue;
-            long now = Stopwatch.GetTimestamp();
-            agent.Ledger.WallMs += (now - last) * MsPerTick;
-            last = now;
+            if (body(agent))
+            {
+                long now = Stopwatch.GetTimestamp();
+                agent.Ledger.WallMs += (now - last) * MsPerTick;
+                last = now;
+            }
+            if (after is null) continue;
+            after(agent);
+            last = Stopwatch.GetTimestamp(); // the next agent is not charged for this one's after-work
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class EpisodeSystem : ISystem
             if (agent.StartPending) { active++; continue; }
             if (_countExpansions && agent.Replay is { } replay)
             {
-                // Prepared on the agent's core by ReplayEmitSystem (which also handled ClearPending); passed on in agent order.
+                // Prepared on the agent's core in the backup pass (which also handled ClearPending); passed on in agent order.
                 if (replay.Cleared) events?.TreesCleared.Add(agent.Index);
                 events?.TreeNodes.AddRange(replay.Nodes);
                 if (replay.Completion is { } completion) events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes, completion));

@@ -4,7 +4,9 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// <c>search.backup</c>: on every core, each working agent's algorithm reads its new nodes, backs up values, prunes and
-/// decides whether it is finished; an agent whose budget is spent commits its best answer.
+/// decides whether it is finished; an agent whose budget is spent commits its best answer. When the run is recorded
+/// (<see cref="SearchRecording.AddTo"/>), each agent then writes this tick's tree records and finished episode into its
+/// <see cref="AgentReplay"/> and updates its tree mirror, in the same pass on the same core.
 /// </summary>
 public sealed class SearchBackupSystem : ISystem
 {
@@ -17,5 +19,11 @@ public sealed class SearchBackupSystem : ISystem
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, Backup);
+    public void Update(in TickContext tick)
+    {
+        var run = tick.World.Resources.Get<SearchRun>();
+        // Recording in this pass rather than a stage of its own saves a parallel loop (a hand-off to the workers and a
+        // wait for the slowest) per tick.
+        AgentParallel.ForTimed(run.Agents, Backup, run.Recorded ? SearchRecording.Emit : null);
+    }
 }

@@ -53,6 +53,9 @@ public sealed class SearchRun
     /// <summary>The agents, by index.</summary>
     public List<SearchAgent> Agents { get; } = new();
 
+    /// <summary>True once <see cref="SearchRecording.AddTo"/> has made the run record its agents' trees and episodes.</summary>
+    public bool Recorded { get; internal set; }
+
     /// <summary>What the run has done.</summary>
     public SearchMetrics Metrics { get; } = new();
 

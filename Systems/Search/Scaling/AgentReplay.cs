@@ -4,7 +4,7 @@ using Sim.Systems.Recording;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// One agent's share of the replay, filled on the agent's own core by <see cref="ReplayEmitSystem"/>: this tick's tree
+/// One agent's share of the replay, filled on the agent's own core in <see cref="SearchBackupSystem"/>'s pass: this tick's tree
 /// records and finished episode, and a mirror of the agent's recorded tree for keyframes. <see cref="EpisodeSystem"/>
 /// moves the tick's records into <see cref="ReplayEvents"/> in agent order, so the replay does not depend on the split.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// How <c>sim run --out FILE</c> records a search run: agent entities with their compute ledgers, the run's metrics,
-/// every search-tree node created or updated (prepared per agent by <see cref="ReplayEmitSystem"/>, passed to
+/// every search-tree node created or updated (prepared per agent in <see cref="SearchBackupSystem"/>'s pass, passed to
 /// <see cref="ReplayEvents"/> by <see cref="EpisodeSystem"/>),
 /// the chosen path of each finished episode, and the episodes themselves (prompt, completion, reward).
 /// </summary>
@@ -27,11 +27,14 @@ public static class SearchRecording
 
     /// <summary>
     /// Adds a <see cref="RecordSystem"/> writing to <paramref name="writer"/> to a search <paramref name="pipeline"/>,
-    /// and the <see cref="ReplayEmitSystem"/> that prepares each agent's tree records on its own core.
+    /// and has <see cref="SearchBackupSystem"/> prepare each agent's tree records on its own core.
     /// </summary>
     public static RecordSystem AddTo(Pipeline pipeline, ReplayWriter writer)
     {
         var run = pipeline.World.Resources.Get<SearchRun>();
+        if (run.Recorded) throw new InvalidOperationException("this search run is already recorded");
+        foreach (var agent in run.Agents) agent.Replay = new AgentReplay();
+        run.Recorded = true;
         var restateScratch = new List<TreeNodeRecord>(); // this recorder's own: runs may be recorded side by side
         var recorder = new RecordSystem(writer)
             .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
@@ -50,12 +53,11 @@ public static class SearchRecording
                     new MetricRecord("tree_nodes", m.Expansions),
                 ];
             })
-            // Each agent mirrors its own tree (in ReplayEmitSystem, on its core); keyframes list them in agent order.
+            // Each agent mirrors its own tree (in the backup pass, on its core); keyframes list them in agent order.
             .RestateTrees(into =>
             {
                 foreach (var agent in run.Agents) agent.Replay?.Mirror.AppendAll(into, restateScratch);
             });
-        pipeline.Add(Stages.SearchBackup, new ReplayEmitSystem());
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }

@@ -70,7 +70,7 @@ public class SearchRecordingTests
     [TestCase("revise")]
     public void KeyframesRestateTheTreesThatTheDeltasBuilt(string search)
     {
-        // Keyframes come from each agent's own mirror (ReplayEmitSystem); seeking to any tick must give what playing
+        // Keyframes come from each agent's own mirror (kept in the backup pass); seeking to any tick must give what playing
         // every tick from the start gives.
         string path = TempPath("search-run");
         try
