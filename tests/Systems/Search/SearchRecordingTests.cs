@@ -28,6 +28,28 @@ public class SearchRecordingTests
         return world.Resources.Get<SearchRun>().Metrics;
     }
 
+    [Test]
+    public void ARunIsRecordedOnce()
+    {
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated"), ScorerSpec.Parse("simulated", 1),
+            "mcts", null, 4, RunBudget.Parse("attempts:2"), 1);
+        using var world = World.Create(1);
+        var pipeline = ContinuousRun.Build(world, spec);
+        Assert.That(world.Resources.Get<SearchRun>().Recorded, Is.False);
+        string a = TempPath("once-a"), b = TempPath("once-b");
+        try
+        {
+            using var first = ReplayWriter.Create(a, SearchRecording.Header(spec, 1, "test"));
+            using var second = ReplayWriter.Create(b, SearchRecording.Header(spec, 1, "test"));
+            SearchRecording.AddTo(pipeline, first);
+            Assert.That(world.Resources.Get<SearchRun>().Recorded, Is.True);
+            // A second recorder would share the agents' per-tick buffers with the first.
+            Assert.Throws<InvalidOperationException>(() => SearchRecording.AddTo(pipeline, second));
+        }
+        finally { File.Delete(a); File.Delete(b); }
+    }
+
     [TestCase("mcts")]
     [TestCase("beam")]
     [TestCase("revise")]
