@@ -46,8 +46,9 @@ public sealed partial class SimulatedPolicy
             }
             else
             {
-                Errors = Lines.Select(Mutations).ToArray();
-                ErrorTokens = Array.ConvertAll(Errors, es => Array.ConvertAll(es, owner.LineTokens));
+                var variants = Array.ConvertAll(Lines, owner.WrongVariants);
+                Errors = Array.ConvertAll(variants, x => x.Lines);
+                ErrorTokens = Array.ConvertAll(variants, x => x.Tokens);
                 Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
             }
             double conc = cfg.ConfidenceConcentration;
@@ -70,7 +71,7 @@ public sealed partial class SimulatedPolicy
         // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1);
         // for longer texts (code), also the first comparison flipped (<= to <, < to <=, and so on) and the first '+'
         // turned into '-'. Texts with none of these get " (not)" appended. Mutants of code can be equivalent (still pass).
-        private static string[] Mutations(string line)
+        internal static string[] Mutations(string line)
         {
             var variants = new List<string>();
             int end = -1;

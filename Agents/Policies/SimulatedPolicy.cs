@@ -69,6 +69,11 @@ public sealed partial class SimulatedPolicy : IPolicy
     private const int LineTokensCapacity = 1 << 17;
     private int _lineTokensCount;
 
+    // The wrong variants of each plan line seen and their token counts, bounded like _lineTokens: a pure function of
+    // the line, shared by every plan with that line (read only), so a new problem's plan builds no strings for them.
+    private readonly ConcurrentDictionary<string, (string[] Lines, int[] Tokens)> _wrongVariants = new(StringComparer.Ordinal);
+    private int _wrongVariantsCount;
+
     // The config's fields, read once per proposal on the hot path.
     private readonly double _repeat, _verbosity, _reflection, _exponent;
     private readonly Calibration _calibration;
@@ -208,6 +213,16 @@ public sealed partial class SimulatedPolicy : IPolicy
     {
         string text = StepProtocol.CorrectionPrefix + lastStep + " is wrong";
         return new ProposedStep(text, StepKind.Correction, logp, c, LineTokens(text));
+    }
+
+    /// <summary>The wrong variants of a correct plan line (<see cref="Plan.Mutations"/>) and their tokens as steps.</summary>
+    private (string[] Lines, int[] Tokens) WrongVariants(string line)
+    {
+        if (_wrongVariants.TryGetValue(line, out var v)) return v;
+        var lines = Plan.Mutations(line);
+        v = (lines, Array.ConvertAll(lines, LineTokens));
+        if (Volatile.Read(ref _wrongVariantsCount) < LineTokensCapacity && _wrongVariants.TryAdd(line, v)) Interlocked.Increment(ref _wrongVariantsCount);
+        return v;
     }
 
     /// <summary>Tokens of <paramref name="line"/> as a step: its tokens and the step delimiter.</summary>
