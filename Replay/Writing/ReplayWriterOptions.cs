@@ -26,10 +26,12 @@ public sealed record ReplayWriterOptions
     public bool EncodeOnCaller { get; init; }
 
     /// <summary>
-    /// Run the background thread in Linux's idle scheduling class (nice 19 where that is refused): it then uses only
-    /// cores the simulation leaves idle and gives a core back at once when a simulation thread wakes up. When it falls
-    /// behind, <see cref="ReplayWriter.Append"/> blocks (see <see cref="QueueCapacity"/>), which frees a core for it, so
-    /// nothing is lost. On by default; elsewhere than Linux it has no effect.
+    /// Run the background thread in Linux's idle scheduling class (nice 19 where that is refused): it then runs only on
+    /// cores the simulation leaves idle and gives a core back at once when a simulation thread wakes up. That does not
+    /// make its work free where the cores are shared with other machines (on our 2-core VM an idle-class busy loop
+    /// still slowed the simulation by about 15 %; see docs/replay-format.md). When it falls behind,
+    /// <see cref="ReplayWriter.Append"/> blocks (see <see cref="QueueCapacity"/>), which frees a core for it, so nothing
+    /// is lost. On by default; elsewhere than Linux it has no effect.
     /// </summary>
     public bool IdleWriter { get; init; } = true;
 
