@@ -243,7 +243,6 @@ public sealed class ReplaySuite : IBenchSuite
         return c;
     }
 
-    /// <summary>Best wall time, best process CPU time and the gen0 collections of the best run, over several runs.</summary>
     /// <summary>
     /// Runs each variant once per round after a warm-up run of each, starting each round from the next variant in turn;
     /// returns each variant's costs, round by round.
@@ -261,6 +260,10 @@ public sealed class ReplaySuite : IBenchSuite
         return costs;
     }
 
+    /// <summary>
+    /// One variant's runs: every run's wall and process CPU time in order (so rounds pair up across variants), and the best
+    /// wall time, best CPU time and the gen0 collections of the best run.
+    /// </summary>
     private sealed class RunCost
     {
         private readonly List<double> _walls = new(), _cpus = new();

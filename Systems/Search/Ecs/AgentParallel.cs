@@ -29,11 +29,11 @@ internal static class AgentParallel
     /// As <see cref="For"/>, and charges each agent's ledger with the wall time of its work: <paramref name="body"/>
     /// returns true when it worked on the agent. One clock read per agent (the end of one agent's work is the start of
     /// the next's), not two: at a million lines a second the reads themselves were a few percent of the tick.
-    /// </summary>
     /// <para>
     /// <paramref name="after"/>, when given, then runs for every agent (worked on or not) in the same pass, untimed: work
     /// that must follow the body on the same agent, without a second parallel loop and its hand-off to the workers.
     /// </para>
+    /// </summary>
     public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body, Action<SearchAgent>? after = null)
     {
         int n = agents.Count;
