@@ -14,14 +14,13 @@ namespace Sim.Replay;
 /// (<see cref="ReplayReader"/> recovers them by scanning when the footer is missing).
 /// </para>
 /// <para>
-/// Threading (with <see cref="ReplayWriterOptions.Background"/>): by default
-/// (<see cref="ReplayWriterOptions.EncodeOnCaller"/>) the caller encodes each tick into the chunk buffer (a few
-/// vectorised passes over its columns) and a background thread compresses, checksums and writes whole chunks (one
-/// wake-up per chunk), so the simulation never waits on LZ4 or the disk. Without EncodeOnCaller, <see cref="Append"/>
-/// hands the records themselves to the background thread in batches of <see cref="BatchTicks"/> ticks (one wake-up per
-/// batch), which encodes them too: less work on the simulation's thread, but the records live until their batch is
-/// encoded, and where the machine's cores are shared the encoding costs the simulation anyway (see
-/// docs/replay-format.md). Append blocks only when about
+/// Threading (with <see cref="ReplayWriterOptions.Background"/>): by default <see cref="Append"/> hands records to a
+/// background thread in batches of <see cref="BatchTicks"/> ticks (one wake-up per batch), which encodes them into the
+/// chunk, compresses, checksums and writes it, so the simulation never waits on the encoder, LZ4 or the disk. With
+/// <see cref="ReplayWriterOptions.EncodeOnCaller"/> the caller encodes each tick (a few vectorised passes over its
+/// columns) and the background thread only compresses and writes whole chunks (one wake-up per chunk): less work
+/// off the simulation's thread, but no contention with it either, which is cheaper when the simulation already keeps
+/// every core busy (see docs/replay-format.md). Append blocks only when about
 /// <see cref="ReplayWriterOptions.QueueCapacity"/> ticks are waiting. The caller must not change a record after
 /// appending it. Output depends only on the records and options (not on the threading), so the same run gives the
 /// same bytes.

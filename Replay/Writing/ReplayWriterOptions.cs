@@ -20,12 +20,10 @@ public sealed record ReplayWriterOptions
 
     /// <summary>
     /// With <see cref="Background"/>: encode each tick on the caller's thread, and leave only the compression and
-    /// writing of whole chunks to the background thread; false hands the records themselves to the background thread
-    /// (in batches of 8 ticks), which then encodes them too. On by default: encoded at once, a record and its text are
-    /// recycled at once instead of living through the batch, and on the search run it came out ahead in 14 of 16
-    /// paired bench runs (docs/replay-format.md). The output is the same.
+    /// writing of whole chunks to the background thread. Cheaper when the simulation keeps every core busy (its
+    /// parallel queries then do not share a core with the encoder); off by default. The output is the same.
     /// </summary>
-    public bool EncodeOnCaller { get; init; } = true;
+    public bool EncodeOnCaller { get; init; }
 
     /// <summary>
     /// Run the background thread in Linux's idle scheduling class (nice 19 where that is refused): it then runs only on

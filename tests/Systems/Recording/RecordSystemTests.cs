@@ -72,12 +72,11 @@ public class RecordSystemTests
         var modes = new[]
         {
             new ReplayWriterOptions { ChunkTicks = 16 },
-            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = false },
+            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = true },
             new ReplayWriterOptions { ChunkTicks = 16, Background = false },
             new ReplayWriterOptions { ChunkTicks = 16, QueueCapacity = 1 },
-            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = false, QueueCapacity = 1 },
+            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = true, QueueCapacity = 1 },
             new ReplayWriterOptions { ChunkTicks = 16, IdleWriter = false },
-            new ReplayWriterOptions { ChunkTicks = 16, EncodeOnCaller = false, IdleWriter = false },
         };
         var paths = modes.Select(o => RecordDemo(4, 120, options: o)).ToList();
         try
