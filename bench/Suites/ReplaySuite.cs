@@ -44,10 +44,10 @@ public sealed class ReplaySuite : IBenchSuite
         //    MB of tick records alive, which makes every collection the recorded run causes dearer than in `sim run`.
         //    The main job: the default search experiment of `sim run` (ContinuousRun.Build +
         //    SearchRecording.AddTo: 256 agents, MCTS on countdown), without and with recording. Each round runs the
-        //    variants once, starting from a different one each round (on this VM whichever ran first in a round was
-        //    consistently slower or faster by 5-15 %, which a fixed order credits to one variant); the figure is the
-        //    median over rounds of the round's with/without ratio, steadier than a ratio of best times on a shared
-        //    machine (that one is reported beside it).
+        //    variants once, in each of their six orders in turn (on this VM a run's place in the round, and the run
+        //    before it, moved its time by 5-15 %, which a fixed order, or a fixed cycle, credits to one variant); the
+        //    figure is the median over rounds of the round's with/without ratio, steadier than a ratio of best times on
+        //    a shared machine (that one is reported beside it).
         int searchTicks = quick ? 100 : 200;
         var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
         var searchVariants = new (string Name, Action Run)[]
@@ -56,7 +56,7 @@ public sealed class ReplaySuite : IBenchSuite
             ("with", () => RunSearch(searchTicks, Path.Combine(dir, "run.replay"))),
             ("on_caller", () => RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller)),
         };
-        var searchCosts = Alternate(searchVariants, quick ? 5 : 11);
+        var searchCosts = Alternate(searchVariants, quick ? 6 : 12);
         var searchWithout = searchCosts["without"];
         var searchWith = searchCosts["with"];
         var searchWithOnCaller = searchCosts["on_caller"];
@@ -72,7 +72,7 @@ public sealed class ReplaySuite : IBenchSuite
             ("without", () => RunDemo(config, overheadTicks, null)),
             ("with", () => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"))),
             ("on_caller", () => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller)),
-        ], quick ? 3 : 5);
+        ], 6);
         var demoWithout = demoCosts["without"];
         var demoWith = demoCosts["with"];
         var demoWithOnCaller = demoCosts["on_caller"];
@@ -244,20 +244,38 @@ public sealed class ReplaySuite : IBenchSuite
     }
 
     /// <summary>
-    /// Runs each variant once per round after a warm-up run of each, starting each round from the next variant in turn;
-    /// returns each variant's costs, round by round.
+    /// Runs each variant once per round after a warm-up run of each, each round in the next of all the orders of the
+    /// variants (rounds a multiple of their number balance them): every variant runs in every place, and after every
+    /// other variant, equally often. Returns each variant's costs, round by round.
     /// </summary>
     private static Dictionary<string, RunCost> Alternate((string Name, Action Run)[] variants, int rounds)
     {
         foreach (var v in variants) v.Run(); // JIT and first-touch costs land here
         var costs = variants.ToDictionary(v => v.Name, _ => new RunCost());
+        var orders = Orders(variants.Length);
         for (int r = 0; r < rounds; r++)
-            for (int i = 0; i < variants.Length; i++)
-            {
-                var v = variants[(r + i) % variants.Length];
-                costs[v.Name].Measure(v.Run);
-            }
+            foreach (int i in orders[r % orders.Count])
+                costs[variants[i].Name].Measure(variants[i].Run);
         return costs;
+    }
+
+    /// <summary>Every order of 0..n-1, in lexicographic order.</summary>
+    private static List<int[]> Orders(int n)
+    {
+        var all = new List<int[]>();
+        void Extend(List<int> prefix)
+        {
+            if (prefix.Count == n) { all.Add(prefix.ToArray()); return; }
+            for (int i = 0; i < n; i++)
+            {
+                if (prefix.Contains(i)) continue;
+                prefix.Add(i);
+                Extend(prefix);
+                prefix.RemoveAt(prefix.Count - 1);
+            }
+        }
+        Extend(new List<int>());
+        return all;
     }
 
     /// <summary>
