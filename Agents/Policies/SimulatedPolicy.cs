@@ -61,18 +61,14 @@ public sealed partial class SimulatedPolicy : IPolicy
     private readonly ConcurrentDictionary<(JudgeEnvironment, string, int), JudgePlan> _judgePlans = new();
     private readonly SimTokenizer _tokenizer = SimTokenizer.CreateDefault();
     private readonly int[] _thoughtTokens;
-    // Token count (plus one for the step delimiter) of each line text seen, bounded: `sim run` makes a plan for every
-    // episode, and its lines and their wrong variants repeat across problems ("8+5=13"), so tokenizing them each time
-    // was an eighth of the run's CPU and a third of its allocation. Traces from other sources can hold any text, hence
-    // the bound: past it, texts are tokenized without being kept.
-    private readonly ConcurrentDictionary<string, int> _lineTokens = new(StringComparer.Ordinal);
-    private const int LineTokensCapacity = 1 << 17;
-    private int _lineTokensCount;
+    // Token count (plus one for the step delimiter) of each line text seen: `sim run` makes a plan for every episode,
+    // and its lines and their wrong variants repeat across problems ("8+5=13"), so tokenizing them each time was an
+    // eighth of the run's CPU and a third of its allocation.
+    private readonly LineMemo<int> _lineTokens;
 
-    // The wrong variants of each plan line seen and their token counts, bounded like _lineTokens: a pure function of
-    // the line, shared by every plan with that line (read only), so a new problem's plan builds no strings for them.
-    private readonly ConcurrentDictionary<string, (string[] Lines, int[] Tokens)> _wrongVariants = new(StringComparer.Ordinal);
-    private int _wrongVariantsCount;
+    // The wrong variants of each plan line seen and their token counts, shared by every plan with that line (read
+    // only), so a new problem's plan builds no strings for them.
+    private readonly LineMemo<(string[] Lines, int[] Tokens)> _wrongVariants;
 
     // The config's fields, read once per proposal on the hot path.
     private readonly double _repeat, _verbosity, _reflection, _exponent;
@@ -82,6 +78,12 @@ public sealed partial class SimulatedPolicy : IPolicy
     public SimulatedPolicy(SimulatedPolicyConfig config)
     {
         Config = config.Validate();
+        _lineTokens = new LineMemo<int>(line => _tokenizer.Count(line) + 1);
+        _wrongVariants = new LineMemo<(string[], int[])>(line =>
+        {
+            var lines = Plan.Mutations(line);
+            return (lines, Array.ConvertAll(lines, LineTokens));
+        });
         _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Count(t) + 1).ToArray();
         _repeat = config.Repeat;
         _verbosity = config.Verbosity;
@@ -216,23 +218,28 @@ public sealed partial class SimulatedPolicy : IPolicy
     }
 
     /// <summary>The wrong variants of a correct plan line (<see cref="Plan.Mutations"/>) and their tokens as steps.</summary>
-    private (string[] Lines, int[] Tokens) WrongVariants(string line)
-    {
-        if (_wrongVariants.TryGetValue(line, out var v)) return v;
-        var lines = Plan.Mutations(line);
-        v = (lines, Array.ConvertAll(lines, LineTokens));
-        if (Volatile.Read(ref _wrongVariantsCount) < LineTokensCapacity && _wrongVariants.TryAdd(line, v)) Interlocked.Increment(ref _wrongVariantsCount);
-        return v;
-    }
+    private (string[] Lines, int[] Tokens) WrongVariants(string line) => _wrongVariants.Get(line);
 
     /// <summary>Tokens of <paramref name="line"/> as a step: its tokens and the step delimiter.</summary>
-    private int LineTokens(string line)
+    private int LineTokens(string line) => _lineTokens.Get(line);
+
+    /// <summary>
+    /// A thread-safe memo of a pure function of a line's text, bounded: traces from other sources can hold any text, so
+    /// past <see cref="Capacity"/> lines a value is computed without being kept.
+    /// </summary>
+    private sealed class LineMemo<T>(Func<string, T> compute)
     {
-        if (_lineTokens.TryGetValue(line, out int tokens)) return tokens;
-        tokens = _tokenizer.Count(line) + 1;
-        // Counted here: ConcurrentDictionary.Count takes every lock of the table, and both cores miss at once.
-        if (Volatile.Read(ref _lineTokensCount) < LineTokensCapacity && _lineTokens.TryAdd(line, tokens)) Interlocked.Increment(ref _lineTokensCount);
-        return tokens;
+        private const int Capacity = 1 << 17;
+        private readonly ConcurrentDictionary<string, T> _values = new(StringComparer.Ordinal);
+        private int _count; // kept here: ConcurrentDictionary.Count takes every lock of the table, and both cores miss at once
+
+        public T Get(string line)
+        {
+            if (_values.TryGetValue(line, out var value)) return value;
+            value = compute(line);
+            if (Volatile.Read(ref _count) < Capacity && _values.TryAdd(line, value)) Interlocked.Increment(ref _count);
+            return value;
+        }
     }
 
     // Draws q, the chance that the proposal is right, and the reported confidence c and log-probability ln c. With

@@ -131,16 +131,13 @@ public sealed partial class RecordSystem : ISystem
         foreach (var c in _components) c.Record(world, rec, this);
 
         rec.Rewards.AddRange(events.Rewards);
-        if (_restateTrees is not null)
+        if (_restateTrees is null) MirrorTrees(events);
+        if (rec.Keyframe) (_restateTrees ?? RestateMirroredTrees)(rec.TreeNodes);
+        else
         {
-            if (rec.Keyframe) _restateTrees(rec.TreeNodes);
-            else
-            {
-                rec.TreesCleared.AddRange(events.TreesCleared);
-                rec.TreeNodes.AddRange(events.TreeNodes);
-            }
+            rec.TreesCleared.AddRange(events.TreesCleared);
+            rec.TreeNodes.AddRange(events.TreeNodes);
         }
-        else RecordTrees(events, rec);
         rec.Episodes.AddRange(events.Episodes);
 
         var metrics = _tickMetrics;
@@ -155,8 +152,8 @@ public sealed partial class RecordSystem : ISystem
         TicksRecorded++;
     }
 
-    /// <summary>This tick's tree events, through the recorder's mirror of every tree (which keyframes restate).</summary>
-    private void RecordTrees(ReplayEvents events, TickRecord rec)
+    /// <summary>Applies this tick's tree events to the recorder's own mirror of every tree (which keyframes restate).</summary>
+    private void MirrorTrees(ReplayEvents events)
     {
         foreach (int agent in events.TreesCleared)
         {
@@ -178,19 +175,15 @@ public sealed partial class RecordSystem : ISystem
             }
             mirror.Upsert(n);
         }
-        if (rec.Keyframe)
-        {
-            // Every node, ordered by (agent, node).
-            _agentOrder.Clear();
-            _agentOrder.AddRange(_trees.Keys);
-            _agentOrder.Sort();
-            foreach (int agent in _agentOrder) _trees[agent].AppendAll(rec.TreeNodes, _treeScratch);
-        }
-        else
-        {
-            rec.TreesCleared.AddRange(events.TreesCleared);
-            rec.TreeNodes.AddRange(events.TreeNodes);
-        }
+    }
+
+    /// <summary>Every node of the recorder's mirror, ordered by (agent, node), into <paramref name="into"/>.</summary>
+    private void RestateMirroredTrees(List<TreeNodeRecord> into)
+    {
+        _agentOrder.Clear();
+        _agentOrder.AddRange(_trees.Keys);
+        _agentOrder.Sort();
+        foreach (int agent in _agentOrder) _trees[agent].AppendAll(into, _treeScratch);
     }
 
     private void RecordEntities(World world, TickRecord rec)

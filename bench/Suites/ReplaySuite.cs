@@ -279,14 +279,18 @@ public sealed class ReplaySuite : IBenchSuite
     }
 
     /// <summary>
-    /// One variant's runs: every run's wall and process CPU time in order (so rounds pair up across variants), and the best
-    /// wall time, best CPU time and the gen0 collections of the best run.
+    /// One variant's runs: every run's wall and process CPU time in order (so rounds pair up across variants), and the
+    /// gen0 collections of the fastest run.
     /// </summary>
     private sealed class RunCost
     {
         private readonly List<double> _walls = new(), _cpus = new();
-        public double Wall = double.MaxValue, Cpu = double.MaxValue;
-        public int Gen0;
+
+        /// <summary>Collections of generation 0 during the fastest run.</summary>
+        public int Gen0 { get; private set; }
+
+        /// <summary>The best wall time, seconds.</summary>
+        public double Wall => _walls.Min();
 
         public int Rounds => _walls.Count;
 
@@ -305,8 +309,7 @@ public sealed class ReplaySuite : IBenchSuite
             double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             process.Refresh();
             double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
-            if (wall < Wall) { Wall = wall; Gen0 = GC.CollectionCount(0) - gc0; }
-            Cpu = Math.Min(Cpu, cpu);
+            if (_walls.Count == 0 || wall < Wall) Gen0 = GC.CollectionCount(0) - gc0;
             _walls.Add(wall);
             _cpus.Add(cpu);
         }

@@ -11,14 +11,19 @@ namespace Sim.Tests.Systems.Search;
 public class SearchRecordingTests
 {
     private const int Agents = 24, Ticks = 90;
+    private const ulong Seed = 7;
+
+    private static ContinuousRunSpec Spec(string search)
+    {
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        return new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated:skill=0.3"), ScorerSpec.Parse("simulated", Seed),
+            search, null, Agents, RunBudget.Parse("attempts:4"), Seed);
+    }
 
     private static SearchMetrics Run(string search, string? path, ReplayWriterOptions? options = null)
     {
-        const ulong seed = 7;
-        var env = EnvironmentRegistry.Default.Get("countdown");
-        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated:skill=0.3"), ScorerSpec.Parse("simulated", seed),
-            search, null, Agents, RunBudget.Parse("attempts:4"), seed);
-        using var world = World.Create(seed);
+        var spec = Spec(search);
+        using var world = World.Create(Seed);
         var pipeline = ContinuousRun.Build(world, spec);
         using (var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, Ticks, "test"), options))
         {
@@ -31,10 +36,8 @@ public class SearchRecordingTests
     [Test]
     public void ARunIsRecordedOnce()
     {
-        var env = EnvironmentRegistry.Default.Get("countdown");
-        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated"), ScorerSpec.Parse("simulated", 1),
-            "mcts", null, 4, RunBudget.Parse("attempts:2"), 1);
-        using var world = World.Create(1);
+        var spec = Spec("mcts");
+        using var world = World.Create(Seed);
         var pipeline = ContinuousRun.Build(world, spec);
         Assert.That(world.Resources.Get<SearchRun>().Recorded, Is.False);
         string a = TempPath("once-a"), b = TempPath("once-b");
