@@ -27,6 +27,7 @@ public class SchemaEvolutionTests
 
     [TestCase(1)]
     [TestCase(2)]
+    [TestCase(3)]
     public void FixtureIsWhatTheGeneratorWrites(int version)
     {
         if (Environment.GetEnvironmentVariable("SIM_REGENERATE_FIXTURES") == "1") File.WriteAllBytes(SourceFixturePath(version), Generate(version));
