@@ -48,9 +48,13 @@ internal sealed class ChunkContext
     private readonly Dictionary<int, (int[] E1, float[] V1, int[] E0, float[] V0)> _last3 = new();
     private int[] _idScratch = new int[1024];
 
+    /// <summary>Version 4's tree-record columns and the chunk's root texts (see <see cref="TreeColumns"/>).</summary>
+    public TreeColumns Trees { get; } = new();
+
     /// <summary>Forgets every block: the next chunk starts from nothing. Buffers are kept for reuse.</summary>
     public void Reset()
     {
+        Trees.Reset();
         _last.Clear();
         _last3.Clear();
         foreach (var l in _enc.Values) l.Rows = -1;

@@ -137,20 +137,9 @@ internal static class RecordCodec
             w.Write(rw.Node);
         }
 
-        w.WriteArrayHeader(t.TreeNodes.Count);
-        // By reference: a search tick has about a thousand of these 48-byte records, and the list enumerator copied each.
-        foreach (ref readonly var n in CollectionsMarshal.AsSpan(t.TreeNodes))
-        {
-            w.WriteArrayHeader(version >= 2 ? 8 : 7);
-            w.Write(n.Agent);
-            w.Write(n.Node);
-            w.Write(n.Parent);
-            w.Write(n.Step);
-            w.Write(n.Visits);
-            w.Write(n.Value);
-            w.Write(n.Reward);
-            if (version >= 2) w.Write(n.Chosen);
-        }
+        // Version 4 writes tree records as columns (TreeColumns); older versions one array per record.
+        if (version >= 4) Context(ctx).Trees.Write(ref w, CollectionsMarshal.AsSpan(t.TreeNodes));
+        else WriteTreeRecords(ref w, t.TreeNodes, version);
 
         WriteInts(ref w, CollectionsMarshal.AsSpan(t.TreesCleared), version);
 
@@ -171,7 +160,9 @@ internal static class RecordCodec
                 w.Write(e.Agent);
                 w.Write(e.Episode);
                 w.Write(e.Task);
-                w.Write(e.Prompt);
+                // Version 4: nil for "the root text of this agent's tree" (see TreeColumns).
+                if (version >= 4 && Context(ctx).Trees.RootText(e.Agent) is { } root && root == e.Prompt) w.WriteNil();
+                else w.Write(e.Prompt);
                 w.Write(e.Completion);
                 w.Write(e.Reward);
                 w.Write(e.Solved);
@@ -234,20 +225,8 @@ internal static class RecordCodec
             Skip(ref r, m - 4);
         }
 
-        int nt = Count(ref r);
-        for (int i = 0; i < nt; i++)
-        {
-            int m = Count(ref r);
-            if (m < 7) throw new InvalidDataException("tree node record has fewer than 7 fields");
-            int agent = r.ReadInt32();
-            long node = r.ReadInt64(), parent = r.ReadInt64();
-            string? step = Str(ref r);
-            int visits = r.ReadInt32();
-            float value = r.ReadSingle(), reward = r.ReadSingle();
-            bool chosen = m >= 8 && r.ReadBoolean(); // v1 had no chosen flag
-            Skip(ref r, m - 8);
-            t.TreeNodes.Add(new TreeNodeRecord(agent, node, parent, step, visits, value, reward, chosen));
-        }
+        if (version >= 4) Context(ctx).Trees.Read(ref r, t.TreeNodes);
+        else ReadTreeRecords(ref r, t.TreeNodes);
 
         t.TreesCleared.AddRange(ReadInts(ref r, version));
 
@@ -267,14 +246,60 @@ internal static class RecordCodec
             {
                 int m = Count(ref r);
                 if (m < 8) throw new InvalidDataException("episode record has fewer than 8 fields");
-                t.Episodes.Add(new EpisodeRecord(r.ReadInt32(), r.ReadInt64(), r.ReadInt32(), Str(ref r) ?? "", Str(ref r) ?? "",
-                    r.ReadSingle(), r.ReadBoolean(), r.ReadInt64()));
+                int agent = r.ReadInt32();
+                long episode = r.ReadInt64();
+                int task = r.ReadInt32();
+                string? prompt = Str(ref r);
+                if (prompt is null && version >= 4)
+                    prompt = Context(ctx).Trees.RootText(agent) ?? throw new InvalidDataException($"episode {episode} takes its prompt from agent {agent}'s tree root, which this chunk does not hold");
+                t.Episodes.Add(new EpisodeRecord(agent, episode, task, prompt ?? "", Str(ref r) ?? "", r.ReadSingle(), r.ReadBoolean(), r.ReadInt64()));
                 Skip(ref r, m - 8);
             }
         }
         Skip(ref r, n - 10);
         return t;
     }
+
+    /// <summary>Versions 1-3: one MessagePack array per tree record.</summary>
+    private static void WriteTreeRecords(ref MessagePackWriter w, List<TreeNodeRecord> nodes, int version)
+    {
+        w.WriteArrayHeader(nodes.Count);
+        // By reference: a search tick has about a thousand of these 48-byte records, and the list enumerator copied each.
+        foreach (ref readonly var n in CollectionsMarshal.AsSpan(nodes))
+        {
+            w.WriteArrayHeader(version >= 2 ? 8 : 7);
+            w.Write(n.Agent);
+            w.Write(n.Node);
+            w.Write(n.Parent);
+            w.Write(n.Step);
+            w.Write(n.Visits);
+            w.Write(n.Value);
+            w.Write(n.Reward);
+            if (version >= 2) w.Write(n.Chosen);
+        }
+    }
+
+    /// <summary>Versions 1-3: one MessagePack array per tree record.</summary>
+    private static void ReadTreeRecords(ref MessagePackReader r, List<TreeNodeRecord> into)
+    {
+        int nt = Count(ref r);
+        for (int i = 0; i < nt; i++)
+        {
+            int m = Count(ref r);
+            if (m < 7) throw new InvalidDataException("tree node record has fewer than 7 fields");
+            int agent = r.ReadInt32();
+            long node = r.ReadInt64(), parent = r.ReadInt64();
+            string? step = Str(ref r);
+            int visits = r.ReadInt32();
+            float value = r.ReadSingle(), reward = r.ReadSingle();
+            bool chosen = m >= 8 && r.ReadBoolean(); // v1 had no chosen flag
+            Skip(ref r, m - 8);
+            into.Add(new TreeNodeRecord(agent, node, parent, step, visits, value, reward, chosen));
+        }
+    }
+
+    private static ChunkContext Context(ChunkContext? ctx) =>
+        ctx ?? throw new ArgumentException("schema version 4 is encoded against a chunk context");
 
     // ---- footer ----
 
@@ -335,7 +360,7 @@ internal static class RecordCodec
     /// then every byte 1...): the high bytes of ids and the exponent bytes of floats then form long runs that LZ4
     /// compresses well. Version 1 stored them as they lie in memory.
     /// </summary>
-    private static void WriteColumn(ref MessagePackWriter w, ReadOnlySpan<byte> raw, int version)
+    internal static void WriteColumn(ref MessagePackWriter w, ReadOnlySpan<byte> raw, int version)
     {
         if (version < 2 || raw.Length < 8) { w.Write(raw); return; }
         w.WriteBinHeader(raw.Length);
@@ -347,9 +372,9 @@ internal static class RecordCodec
     private static int[] ReadInts(ref MessagePackReader r, int version) => ReadColumn<int>(ref r, version);
 
     /// <summary>A column of 4-byte values, unshuffled straight into the result array.</summary>
-    private static T[] ReadColumn<T>(ref MessagePackReader r, int version) where T : unmanaged
+    internal static T[] ReadColumn<T>(ref MessagePackReader r, int version) where T : unmanaged
     {
-        var bytes = Bin(ref r);
+        var bytes = ReadBin(ref r);
         if (bytes.Length % 4 != 0) throw new InvalidDataException("column is not a whole number of 4-byte values");
         var result = new T[bytes.Length / 4];
         var dst = MemoryMarshal.AsBytes(result.AsSpan());
@@ -436,7 +461,8 @@ internal static class RecordCodec
         }
     }
 
-    private static ReadOnlySpan<byte> Bin(ref MessagePackReader r)
+    /// <summary>A bin field, bounded.</summary>
+    internal static ReadOnlySpan<byte> ReadBin(ref MessagePackReader r)
     {
         var seq = r.ReadBytes() ?? throw new InvalidDataException("expected binary data, found nil");
         if (seq.Length > ReplayFormat.MaxRawLength) throw new InvalidDataException("binary field exceeds the bound");

@@ -12,7 +12,7 @@ namespace Sim.Replay;
 public static class ReplayFormat
 {
     /// <summary>The schema version this library writes.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The oldest schema version this library reads.</summary>
     public const int OldestReadableVersion = 1;
