@@ -40,14 +40,14 @@ public sealed class ReplayWriter : IDisposable
     private readonly bool _encodeOnWriter;
     private List<TickRecord>? _batch;
     private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
-    private readonly ConcurrentQueue<TickRecord> _spareRecords = new();
+    private readonly ConcurrentQueue<TickRecord> _spareRecords = new(), _spareKeyframes = new();
     private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
     private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
 
     /// <summary>Most ticks handed to the background thread at once when it encodes them.</summary>
     internal const int BatchTicks = 8;
 
-    /// <summary>A finished chunk payload (in a buffer from <see cref="ArrayPool{T}.Shared"/>) waiting to be written.</summary>
+    /// <summary>A finished chunk payload (in a buffer from <see cref="ChunkBuffer.Pool"/>) waiting to be written.</summary>
     private readonly record struct PendingChunk(byte[] Buffer, int Length, long First, long Last, int Ticks, MetricRecord[] Metrics);
 
     /// <summary>Work for the background thread: records to encode, or a finished chunk to compress and write.</summary>
@@ -62,7 +62,7 @@ public sealed class ReplayWriter : IDisposable
     private long _lastTick = long.MinValue;
 
     // Consumer side: the chunk being built.
-    private readonly ArrayBufferWriter<byte> _body = new(1 << 20);
+    private readonly ChunkBuffer _body = new(1 << 20);
     private readonly List<ChunkInfo> _chunks = new();
     private readonly List<MetricRecord[]> _chunkMetrics = new();
     private readonly SortedDictionary<string, double> _latestMetrics = new(StringComparer.Ordinal);
@@ -162,7 +162,11 @@ public sealed class ReplayWriter : IDisposable
     /// </summary>
     internal TickRecord RentRecord(long tick, bool keyframe)
     {
-        if (!_spareRecords.TryDequeue(out var r)) r = new TickRecord { Rented = true };
+        // Keyframes have records of their own: a keyframe restates every tree and entity, and its lists (a few thousand
+        // tree records: large-object-heap arrays) are worth keeping for the next keyframe rather than growing anew in
+        // whichever delta record comes up.
+        var spares = keyframe ? _spareKeyframes : _spareRecords;
+        if (!spares.TryDequeue(out var r)) r = new TickRecord { Rented = true };
         r.Tick = tick;
         r.Keyframe = keyframe;
         return r;
@@ -190,8 +194,14 @@ public sealed class ReplayWriter : IDisposable
             _floats.Return(b.Values);
         }
         if (!record.Rented) return;
-        // Keyframes restate whole trees and populations: records whose lists grew that large are left to the GC rather
-        // than kept (every pooled record would end up holding keyframe-sized lists).
+        if (record.Keyframe)
+        {
+            if (_spareKeyframes.Count >= 2 || record.TreeNodes.Capacity > 1 << 20 || record.Created.Capacity > 1 << 20) return;
+            record.Reset();
+            _spareKeyframes.Enqueue(record);
+            return;
+        }
+        // A delta that grew unusually large (a burst of new entities or nodes) is left to the GC rather than kept.
         if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
         _spareRecords.Enqueue(record);
@@ -229,6 +239,7 @@ public sealed class ReplayWriter : IDisposable
         finally
         {
             if (_ownsStream) _stream.Dispose();
+            if (_thread is null || !_thread.IsAlive) _body.Dispose(); // back to the pool, unless the thread still uses it
         }
     }
 
@@ -253,7 +264,7 @@ public sealed class ReplayWriter : IDisposable
                 }
                 var chunk = work.Chunk;
                 try { WriteChunk(chunk.Buffer.AsMemory(0, chunk.Length), chunk.First, chunk.Last, chunk.Ticks, chunk.Metrics); }
-                finally { ArrayPool<byte>.Shared.Return(chunk.Buffer); }
+                finally { ChunkBuffer.Pool.Return(chunk.Buffer); }
             }
         }
         catch (Exception ex)
@@ -261,7 +272,7 @@ public sealed class ReplayWriter : IDisposable
             _failure = ex;
             // Keep draining until the writer is disposed, so the producer never blocks on a full queue.
             foreach (var work in _queue!.GetConsumingEnumerable())
-                if (work.Batch is null) ArrayPool<byte>.Shared.Return(work.Chunk.Buffer);
+                if (work.Batch is null) ChunkBuffer.Pool.Return(work.Chunk.Buffer);
         }
     }
 
@@ -287,7 +298,7 @@ public sealed class ReplayWriter : IDisposable
     private void FlushChunk()
     {
         if (_pendingTicks == 0) return;
-        var payload = System.Runtime.InteropServices.MemoryMarshal.AsMemory(_body.WrittenMemory);
+        var payload = _body.WrittenMemory;
         if (_options.SchemaVersion >= 2)
         {
             payload.Span[0] = 0xDD; // MessagePack array32
@@ -312,7 +323,7 @@ public sealed class ReplayWriter : IDisposable
         else
         {
             // The chunk buffer is reused at once: the writer thread gets a copy (one memcpy per chunk).
-            var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+            var copy = ChunkBuffer.Pool.Rent(payload.Length);
             payload.Span.CopyTo(copy);
             _queue.Add(new Work(null, new PendingChunk(copy, payload.Length, _pendingFirst, _pendingLast, _pendingTicks, metrics)));
         }
@@ -342,7 +353,7 @@ public sealed class ReplayWriter : IDisposable
         {
             if (compress && raw.Length >= 256)
             {
-                rented = ArrayPool<byte>.Shared.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
+                rented = ChunkBuffer.Pool.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
                 int n = LZ4Codec.Encode(raw.Span, rented, LZ4Level.L00_FAST);
                 // LZ4 where it pays: keep the compressed form only if it saves at least an eighth.
                 if (n > 0 && n < raw.Length - raw.Length / 8)
@@ -362,7 +373,7 @@ public sealed class ReplayWriter : IDisposable
         }
         finally
         {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null) ChunkBuffer.Pool.Return(rented);
         }
     }
 

@@ -48,7 +48,10 @@ public sealed class ReplaySuite : IBenchSuite
         //    before it, moved its time by 5-15 %, which a fixed order, or a fixed cycle, credits to one variant); the
         //    figure is the median over rounds of the round's with/without ratio, steadier than a ratio of best times on
         //    a shared machine (that one is reported beside it).
-        int searchTicks = quick ? 100 : 200;
+        //    600 ticks a run: a 200-tick run sees one or two gen0 collections of 25-60 ms each (the search trees and
+        //    caches survive them), so which of the two a run got moved its time by a tenth either way, and the rounds'
+        //    ratios spread by 0.2-0.8; over 600 ticks a run has four or five.
+        int searchTicks = quick ? 200 : 600;
         var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
         var searchVariants = new (string Name, Action Run)[]
         {
