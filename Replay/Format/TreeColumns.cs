@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using System.Runtime.InteropServices;
 using System.Text;
 using MessagePack;
@@ -83,6 +85,10 @@ internal sealed class TreeColumns
         for (int i = 0; i < n; i++)
         {
             ref readonly var t = ref nodes[i];
+            // The texts were made on the simulation's cores ticks ago and are out of this core's caches: ask for the
+            // one a few records ahead now, so its cache miss overlaps the work on this one (in a recorded run, the
+            // wait for each text's first line was most of this loop's time).
+            if (i + PrefetchDistance < n) Prefetch(nodes[i + PrefetchDistance].Step);
             string? step = t.Step;
             if (step is null) { pre[i] = 0; suf[i] = 0; mid[i] = ZigZag(-1); continue; }
             bool root = t.Parent < 0;
@@ -159,6 +165,14 @@ internal sealed class TreeColumns
             into.Add(new TreeNodeRecord(agent, nodes[i], parents[i], step, (int)visits[i], values[i], rewards[i], (chosen[i >> 3] >> (i & 7) & 1) != 0));
         }
         if (at != text.Length) throw new InvalidDataException("the tree text column holds bytes no record claims");
+    }
+
+    private const int PrefetchDistance = 8;
+
+    private static unsafe void Prefetch(string? s)
+    {
+        // The address of the first character, without reading the string (which would wait for the miss).
+        if (s is not null && Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in s.GetPinnableReference())));
     }
 
     /// <summary>
