@@ -233,12 +233,12 @@ internal sealed class TreeColumns
 
     private static long[] ReadIds(ref MessagePackReader r, int n, string what)
     {
-        var ids = new long[n];
         if (r.NextMessagePackType == MessagePackType.Array)
         {
             if (r.ReadArrayHeader() != 2) throw new InvalidDataException($"wide tree {what} ids need two halves");
             var lo = ReadPacked(ref r, n, what);
             var hi = ReadPacked(ref r, n, what);
+            var ids = new long[n];
             for (int i = 0; i < n; i++)
             {
                 ulong z = (ulong)hi[i] << 32 | lo[i];
@@ -247,8 +247,9 @@ internal sealed class TreeColumns
             return ids;
         }
         var col = ReadPacked(ref r, n, what);
-        for (int i = 0; i < n; i++) ids[i] = UnZigZag(col[i]);
-        return ids;
+        var narrow = new long[n];
+        for (int i = 0; i < n; i++) narrow[i] = UnZigZag(col[i]);
+        return narrow;
     }
 
     /// <summary>Writes <paramref name="values"/> at the smallest width that holds them all, byte-planar.</summary>
@@ -279,16 +280,15 @@ internal sealed class TreeColumns
     private static uint[] ReadPacked(ref MessagePackReader r, int n, string what)
     {
         var src = RecordCodec.ReadBin(ref r);
+        // The count comes from the payload: check it against the bytes that are really there before allocating.
+        if (src.Length != n && src.Length != 2L * n && src.Length != 4L * n)
+            throw new InvalidDataException($"tree {what} column holds {src.Length} bytes for {n} records");
         var result = new uint[n];
-        if (n == 0 && src.Length == 0) return result;
+        if (n == 0) return result;
         if (src.Length == n) for (int k = 0; k < n; k++) result[k] = src[k];
         else if (src.Length == 2 * n) for (int k = 0; k < n; k++) result[k] = src[k] | (uint)src[n + k] << 8;
-        else if (src.Length == 4 * n)
-        {
-            if (n >= 2) RecordCodec.Unshuffle(src, MemoryMarshal.AsBytes(result.AsSpan()));
-            else src.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
-        }
-        else throw new InvalidDataException($"tree {what} column holds {src.Length} bytes for {n} records");
+        else if (n >= 2) RecordCodec.Unshuffle(src, MemoryMarshal.AsBytes(result.AsSpan()));
+        else src.CopyTo(MemoryMarshal.AsBytes(result.AsSpan()));
         return result;
     }
 

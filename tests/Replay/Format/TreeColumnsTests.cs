@@ -168,6 +168,25 @@ public class TreeColumnsTests
     }
 
     [Test]
+    public void HugeCountsAreRejectedBeforeAllocating()
+    {
+        // A count of 16 million records over columns of a few bytes: refused by the first column, not allocated.
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(12);
+        w.Write(ReplayFormat.MaxListLength);
+        for (int i = 0; i < 11; i++) w.Write(new byte[2]);
+        w.Flush();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(() =>
+        {
+            var r = new MessagePackReader(buffer.WrittenMemory);
+            new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
+        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("holds 2 bytes for 16777216 records"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+    }
+
+    [Test]
     public void WellFormedHandBuiltColumnsRead()
     {
         // The same bytes as the malformed cases without a fault: two roots, "abc" and "d".
