@@ -89,6 +89,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
             if (tree[leaf].Complete)
             {
                 BackupPath(tree, leaf, tree[leaf].Q);
+                agent.Touch(leaf); // no new node carries this path's new statistics to the replay
                 continue;
             }
             s++;
@@ -165,6 +166,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
             double best = double.NegativeInfinity;
             for (int c = tree[leaf].FirstChild; c >= 0; c = tree[c].NextSibling) best = Math.Max(best, tree[c].Q);
             BackupPath(tree, leaf, double.IsNegativeInfinity(best) ? 0 : best);
+            agent.Touch(leaf); // its lines may all have merged into existing children: no new node below it
         }
         _pending.Clear();
         if (_simulations >= Config.MaxSimulations) agent.Commit(Choose(agent));
@@ -197,6 +199,7 @@ public sealed class Mcts(MctsConfig config) : SearchAlgorithm
         // The rollout's own lines keep their own evaluation (one visit each); the expanded leaf and the path above it
         // get the rollout's value.
         BackupPath(tree, _rolloutLeaf, value);
+        agent.Touch(_rolloutLeaf);
         _rolloutLeaf = _rolloutTip = -1;
         _pending.Clear();
         if (_simulations >= Config.MaxSimulations) agent.Commit(Choose(agent));

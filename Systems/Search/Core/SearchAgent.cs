@@ -14,6 +14,8 @@ public sealed class SearchAgent
 {
     internal readonly List<Expansion> Requests = new();
     internal readonly List<int> Fresh = new();
+    // Existing nodes whose statistics changed this tick other than through this tick's new nodes (see Touch).
+    internal readonly List<int> Touched = new();
     internal readonly List<ProposedStep> Proposed = new();
     internal readonly List<PolicyContext> Contexts = new();
     // Where each request's proposals are in this tick's policy batches (filled by the policy stage, read by the environments stage).
@@ -120,6 +122,7 @@ public sealed class SearchAgent
         Recorded = false;
         Requests.Clear();
         Fresh.Clear();
+        Touched.Clear();
         Proposed.Clear();
         VerdictTable = Verdicts?.For(problem);
         Tree.Reset(env.Start(problem));
@@ -146,6 +149,14 @@ public sealed class SearchAgent
         Begin(run.Env, task.Problem, task.Seed, tick);
         return true;
     }
+
+    /// <summary>
+    /// Notes that the statistics (visits, value, reward) of the existing node <paramref name="node"/>, and of the path
+    /// above it, changed this tick other than by backing up from this tick's new nodes: an MCTS simulation that
+    /// re-visits an answer, an expansion whose lines all merged into existing children. A recorded run sends the path, so
+    /// the replay shows the tree as it is; a backup from <see cref="NewNodes"/> needs no call.
+    /// </summary>
+    public void Touch(int node) => Touched.Add(node);
 
     /// <summary>
     /// Asks the policy for <paramref name="k"/> next lines after <paramref name="node"/> this tick. With

@@ -19,6 +19,7 @@ public sealed class SearchSelectSystem : ISystem
         if (agent.StartPending && !agent.StartAssigned(_tick)) return false;
         if (agent.Done || agent.Problem is null) return false;
         agent.Fresh.Clear();
+        agent.Touched.Clear();
         agent.Proposed.Clear();
         if (!agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
         else

@@ -83,7 +83,7 @@ public static class SearchRecording
         }
         if (agent.Problem is null) return;
         bool finished = agent.Done && !agent.Recorded;
-        if (agent.Fresh.Count > 0 || finished || replay.Cleared)
+        if (agent.Fresh.Count > 0 || agent.Touched.Count > 0 || finished || replay.Cleared)
         {
             EmitTree(replay.Nodes, agent, rootIsNew: replay.Cleared);
             foreach (ref readonly var n in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(replay.Nodes)) replay.Mirror.Upsert(n);
@@ -93,7 +93,8 @@ public static class SearchRecording
 
     /// <summary>
     /// Writes this tick's tree changes of <paramref name="agent"/> into <paramref name="into"/>: its new nodes and
-    /// their ancestors (whose statistics the backup changed), and, when the episode has ended, its chosen path.
+    /// their ancestors (whose statistics the backup changed), the paths it touched otherwise
+    /// (<see cref="SearchAgent.Touch"/>), and, when the episode has ended, its chosen path.
     /// </summary>
     internal static void EmitTree(List<TreeNodeRecord> into, SearchAgent agent, bool rootIsNew)
     {
@@ -113,6 +114,15 @@ public static class SearchRecording
         // step is.
         if (rootIsNew) s.Fresh[0] = stamp;
         foreach (int leaf in agent.Fresh)
+        {
+            for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
+            {
+                s.Emitted[n] = stamp;
+                into.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
+            }
+        }
+        // Paths whose statistics changed without a new node below them (SearchAgent.Touch).
+        foreach (int leaf in agent.Touched)
         {
             for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
             {

@@ -13,11 +13,11 @@ public class SearchRecordingTests
     private const int Agents = 24, Ticks = 90;
     private const ulong Seed = 7;
 
-    private static ContinuousRunSpec Spec(string search)
+    private static ContinuousRunSpec Spec(string search, Guidance? guidance = null, string budget = "attempts:4")
     {
         var env = EnvironmentRegistry.Default.Get("countdown");
         return new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated:skill=0.3"), ScorerSpec.Parse("simulated", Seed),
-            search, null, Agents, RunBudget.Parse("attempts:4"), Seed);
+            search, guidance, Agents, RunBudget.Parse(budget), Seed);
     }
 
     private static SearchMetrics Run(string search, string? path, ReplayWriterOptions? options = null)
@@ -117,6 +117,54 @@ public class SearchRecordingTests
             }
             Assert.That(compared, Is.GreaterThan(20));
             Assert.That(sequential.Trees.Values.Sum(tree => tree.Count), Is.GreaterThan(Agents), "trees were recorded");
+        }
+        finally { File.Delete(path); }
+    }
+
+    [TestCase("mcts", null, "attempts:4")]
+    [TestCase("mcts", Guidance.Confidence, "attempts:16")]
+    [TestCase("mcts-rollout", Guidance.Confidence, "attempts:16")]
+    [TestCase("beam", null, "attempts:4")]
+    [TestCase("revise", null, "attempts:4")]
+    [TestCase("bon", null, "attempts:8")]
+    [TestCase("vote", null, "attempts:8")]
+    [TestCase("hybrid", null, "attempts:8")]
+    public void TheReplayHoldsTheLiveTrees(string search, Guidance? guidance, string budget)
+    {
+        // Every change to a tree is recorded in its tick: after any tick, the recorded trees are the agents' live
+        // trees (visit counts, values, rewards), not an older state of them.
+        var spec = Spec(search, guidance, budget);
+        string path = TempPath("live-trees");
+        try
+        {
+            using var world = World.Create(Seed);
+            var pipeline = ContinuousRun.Build(world, spec);
+            var run = world.Resources.Get<SearchRun>();
+            var live = new List<List<string>>();
+            using (var writer = ReplayWriter.Create(path, SearchRecording.Header(spec, Ticks, "test"), new ReplayWriterOptions { ChunkTicks = 7 }))
+            {
+                SearchRecording.AddTo(pipeline, writer);
+                for (int t = 0; t < Ticks; t++)
+                {
+                    pipeline.Run(1);
+                    live.Add(run.Agents.Where(a => a.Problem is not null).SelectMany(a => Enumerable.Range(0, a.Tree.Count)
+                        .Select(n => $"{a.Index}/{n}: {a.Tree[n].Visits} {(float)a.Tree[n].Q} {(float)a.Tree[n].Reward}")).ToList());
+                }
+            }
+            using var r = ReplayReader.Open(path);
+            var state = new ReplayState(r.Header);
+            int tick = 0;
+            foreach (var t in r.Ticks())
+            {
+                state.Apply(t);
+                var recorded = state.Trees.Where(kv => kv.Value.Count > 0).OrderBy(kv => kv.Key)
+                    .SelectMany(kv => kv.Value.OrderBy(n => n.Key).Select(n => $"{kv.Key}/{n.Key}: {n.Value.Visits} {n.Value.Value} {n.Value.Reward}"))
+                    .ToList();
+                Assert.That(recorded, Is.EqualTo(live[tick]), $"tick {t.Tick}");
+                tick++;
+            }
+            Assert.That(tick, Is.EqualTo(Ticks));
+            Assert.That(live.Sum(l => l.Count), Is.GreaterThan(Ticks * Agents), "trees were compared");
         }
         finally { File.Delete(path); }
     }
