@@ -147,6 +147,11 @@ internal sealed class TreeColumns
         into.EnsureCapacity(into.Count + n);
         int agent = 0, at = 0;
         string lastStep = "";
+        // Text made from shared parts can be far longer than its bytes in the file: a hostile block of records that
+        // each copy a long reference would allocate gigabytes from kilobytes. Legitimate text grows at most a few
+        // times (a problem statement from its changed numbers), so the block may make 16 characters per record and
+        // per byte of new text, plus a megabyte; a text identical to its reference is the reference, not a copy.
+        long budget = (1L << 20) + 16L * ((long)text.Length + n);
         for (int i = 0; i < n; i++)
         {
             agent = unchecked(agent + UnZigZag(agents[i]));
@@ -156,7 +161,7 @@ internal sealed class TreeColumns
             if (len >= 0)
             {
                 if (len > text.Length - at) throw new InvalidDataException($"tree record {i}'s step text runs past the text column");
-                step = Join(root ? _lastRoot : lastStep, pre[i], suf[i], text.Slice(at, len), i);
+                step = Join(root ? _lastRoot : lastStep, pre[i], suf[i], text.Slice(at, len), i, ref budget);
                 at += len;
                 if (root) { _lastRoot = step; _roots[agent] = step; }
                 else lastStep = step;
@@ -167,9 +172,11 @@ internal sealed class TreeColumns
         if (at != text.Length) throw new InvalidDataException("the tree text column holds bytes no record claims");
     }
 
-    private const int PrefetchDistance = 8;
+    /// <summary>How many records ahead a pass over tree records asks for step text.</summary>
+    internal const int PrefetchDistance = 8;
 
-    private static unsafe void Prefetch(string? s)
+    /// <summary>Asks the CPU to bring the start of <paramref name="s"/> into the cache; a hint, no effect on results.</summary>
+    internal static unsafe void Prefetch(string? s)
     {
         // The address of the first character, without reading the string (which would wait for the miss).
         if (s is not null && Sse.IsSupported) Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.AsRef(in s.GetPinnableReference())));
@@ -192,10 +199,14 @@ internal sealed class TreeColumns
         return (p, q);
     }
 
-    private string Join(string reference, uint prefix, uint suffix, ReadOnlySpan<byte> middle, int record)
+    private string Join(string reference, uint prefix, uint suffix, ReadOnlySpan<byte> middle, int record, ref long budget)
     {
         if ((ulong)prefix + suffix > (ulong)reference.Length)
             throw new InvalidDataException($"tree record {record} shares {prefix}+{suffix} units with a reference text of {reference.Length}");
+        if (middle.IsEmpty && prefix + suffix == reference.Length) return reference;
+        budget -= prefix + suffix + middle.Length;
+        if (budget < 0 || prefix + suffix + middle.Length > ReplayFormat.MaxStringBytes)
+            throw new InvalidDataException($"tree record {record}'s step text is out of proportion to the bytes that encode it");
         int chars = Encoding.UTF8.GetMaxCharCount(middle.Length);
         if (_chars.Length < chars) _chars = new char[Math.Max(chars, 2 * _chars.Length)];
         int m = Encoding.UTF8.GetChars(middle, _chars);

@@ -42,9 +42,15 @@ public sealed class TickRecord
     {
         int n = 16 + Created.Count * 8 + Destroyed.Count * 4 + Rewards.Count * 12 + Metrics.Count * 24 + TreesCleared.Count * 4;
         foreach (var b in Components) n += 8 + b.Rows * 4 + b.ValueCount * 4;
-        // Tree nodes at a flat 48 bytes (fields and new text, about what schema version 4 stores before LZ4): reading
-        // every step's length cost the simulation thread a pointer chase per node, about a thousand per search tick.
-        n += TreeNodes.Count * 48;
+        // Step text counts in full: chunks are cut by this estimate alone (deterministically, on the producer's side),
+        // and a chunk must never outgrow the format's bound whatever the text. The texts are out of this core's caches,
+        // so each one's first line is asked for a few records ahead (TreeColumns does the same on the writer).
+        var nodes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(TreeNodes);
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            if (i + TreeColumns.PrefetchDistance < nodes.Length) TreeColumns.Prefetch(nodes[i + TreeColumns.PrefetchDistance].Step);
+            n += 32 + (nodes[i].Step?.Length ?? 0);
+        }
         foreach (var e in Episodes) n += 48 + e.Prompt.Length + e.Completion.Length;
         return n;
     }

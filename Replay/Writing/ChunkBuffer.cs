@@ -15,8 +15,12 @@ namespace Sim.Replay;
 /// </summary>
 internal sealed class ChunkBuffer : IBufferWriter<byte>, IDisposable
 {
-    /// <summary>Large arrays (chunk payloads, LZ4 output) shared by every writer in the process.</summary>
-    public static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(ReplayFormat.MaxRawLength, 4);
+    /// <summary>
+    /// Large arrays (chunk payloads, LZ4 output) shared by every writer in the process: up to 16 MiB (default chunks
+    /// are about 1 MiB), two of each size. Larger requests get arrays of their own, dropped when given back, so one huge
+    /// chunk does not leave the process holding hundreds of megabytes (this pool never trims).
+    /// </summary>
+    public static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(16 << 20, 2);
 
     private byte[] _buffer;
     private int _written;

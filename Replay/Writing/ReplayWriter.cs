@@ -238,8 +238,8 @@ public sealed class ReplayWriter : IDisposable
         }
         finally
         {
-            if (_ownsStream) _stream.Dispose();
-            if (_thread is null || !_thread.IsAlive) _body.Dispose(); // back to the pool, unless the thread still uses it
+            try { if (_ownsStream) _stream.Dispose(); }
+            finally { if (_thread is null || !_thread.IsAlive) _body.Dispose(); } // back to the pool, unless the thread still uses it
         }
     }
 

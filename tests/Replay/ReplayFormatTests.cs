@@ -7,6 +7,30 @@ namespace Sim.Tests.Replay;
 public class ReplayFormatTests
 {
     [Test]
+    public void ChunksAreCutByTheirTextToo()
+    {
+        // Chunks are cut by the records' estimated size, which must count step text: 200 ticks of one new 16 KiB step
+        // each (3.3 MB) with 1 MiB chunks make several chunks, never one that outgrows the format's bound.
+        string path = TempPath();
+        try
+        {
+            using (var w = ReplayWriter.Create(path, Header(), new ReplayWriterOptions { ChunkTicks = 1 << 20, ChunkBytes = 1 << 20 }))
+            {
+                for (int t = 1; t <= 200; t++)
+                {
+                    var rec = new TickRecord { Tick = t, Keyframe = w.NeedsKeyframe };
+                    rec.TreeNodes.Add(new TreeNodeRecord(1, t, 0, new string((char)('a' + t % 26), 16 << 10) + t, 1, 0, 0, false));
+                    w.Append(rec);
+                }
+            }
+            using var r = ReplayReader.Open(path);
+            Assert.That(r.Chunks.Count, Is.InRange(3, 10));
+            Assert.That(r.Ticks().Count(), Is.EqualTo(200));
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Test]
     public void RoundTripsEveryRecordKind()
     {
         var ticks = Ticks(23);

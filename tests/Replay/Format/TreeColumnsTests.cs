@@ -66,7 +66,8 @@ public class TreeColumnsTests
         finally { File.Delete(path); }
     }
 
-    // A lone surrogate cannot be stored as UTF-8 (MessagePack strings are UTF-8 too): it reads back as U+FFFD.
+    // A lone surrogate in the part of a text stored as UTF-8 cannot be kept (MessagePack strings are UTF-8 too): it reads
+    // back as U+FFFD. (In a part shared with the reference text it is copied as it is.)
     private static TreeNodeRecord Normalize(TreeNodeRecord n) =>
         n with { Step = n.Step?.Replace("\uDE01 lone", "\uFFFD lone") };
 
@@ -184,6 +185,66 @@ public class TreeColumnsTests
             new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
         }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("holds 2 bytes for 16777216 records"));
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+    }
+
+    [Test]
+    public void TextsOutOfProportionToTheirBytesAreRefused()
+    {
+        // A 20,000-character root, then 20,000 roots each sharing all of it but its last character: a few bytes each in
+        // the file, 400 million characters if decoded. Refused once the block's text budget runs out.
+        string root = new('r', 20_000);
+        int n = 20_001;
+        var buffer = new ArrayBufferWriter<byte>();
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(12);
+        w.Write(n);
+        w.Write(new byte[n]);                                         // agents
+        w.Write(new byte[n]);                                         // nodes
+        w.Write(Enumerable.Repeat((byte)1, n).ToArray());             // parents: -1, all roots
+        var pre = new byte[2 * n];                                    // prefixes (2 bytes each): 0, then 19,999
+        for (int i = 1; i < n; i++) { pre[i] = 19_999 & 0xFF; pre[n + i] = 19_999 >> 8; }
+        w.Write(pre);
+        w.Write(new byte[n]);                                         // suffixes
+        var mid = new byte[2 * n];                                    // middles: 20,000 bytes, then 1
+        mid[0] = unchecked((byte)(2 * 20_000)); mid[n] = (2 * 20_000) >> 8;
+        for (int i = 1; i < n; i++) mid[i] = 2;
+        w.Write(mid);
+        w.Write(System.Text.Encoding.UTF8.GetBytes(root + new string('x', n - 1)));
+        w.Write(new byte[n]);                                         // visits
+        w.Write(new byte[4 * n]);                                     // values
+        w.Write(new byte[4 * n]);                                     // rewards
+        w.Write(new byte[(n + 7) / 8]);                               // chosen
+        w.Flush();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(() =>
+        {
+            var r = new MessagePackReader(buffer.WrittenMemory);
+            new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
+        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("out of proportion"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(200L << 20));
+    }
+
+    [Test]
+    public void IdenticalTextsShareTheReference()
+    {
+        // Agents working on one problem: every root is the same text, stored as "all of the last root", read as that string.
+        long Size(int roots, out List<TreeNodeRecord> nodes)
+        {
+            var ticks = new List<TickRecord> { new() { Tick = 1, Keyframe = true } };
+            for (int a = 0; a < roots; a++) ticks[0].TreeNodes.Add(new TreeNodeRecord(a, 0, -1, Problem, 0, 0, 0, false));
+            string path = Write(ticks, new ReplayWriterOptions { Compress = false });
+            try
+            {
+                using var r = ReplayReader.Open(path);
+                nodes = r.Ticks().Single().TreeNodes;
+                return new FileInfo(path).Length;
+            }
+            finally { File.Delete(path); }
+        }
+        long one = Size(1, out _), fifty = Size(50, out var nodes);
+        Assert.That(nodes.Select(n => n.Step), Is.All.EqualTo(Problem));
+        Assert.That(nodes.Select(n => n.Step).Distinct(ReferenceEqualityComparer.Instance).Count(), Is.EqualTo(1));
+        Assert.That(fifty - one, Is.LessThan(49 * 20), "each further copy costs a few bytes of columns, not its text");
     }
 
     [Test]
