@@ -81,6 +81,7 @@ internal sealed class TreeColumns
         var suf = col.Slice(n, n);
         var mid = col.Slice(2 * n, n);
         int textBytes = 0;
+        long shared = 0;
         string lastStep = "";
         for (int i = 0; i < n; i++)
         {
@@ -92,7 +93,14 @@ internal sealed class TreeColumns
             string? step = t.Step;
             if (step is null) { pre[i] = 0; suf[i] = 0; mid[i] = ZigZag(-1); continue; }
             bool root = t.Parent < 0;
-            var (p, q) = Shared(step, root ? _lastRoot : lastStep);
+            string reference = root ? _lastRoot : lastStep;
+            var (p, q) = Shared(step, reference);
+            if (p + q < reference.Length || p + q < step.Length)
+            {
+                // Not the reference itself: a copy the reader makes, within the block's bound (else stored in full).
+                if (shared + p + q > MaxSharedChars) (p, q) = (0, 0);
+                shared += p + q;
+            }
             var middle = step.AsSpan(p, step.Length - p - q);
             int max = Encoding.UTF8.GetMaxByteCount(middle.Length);
             if (_text.Length - textBytes < max) Array.Resize(ref _text, Math.Max(textBytes + max, 2 * _text.Length));
@@ -147,11 +155,10 @@ internal sealed class TreeColumns
         into.EnsureCapacity(into.Count + n);
         int agent = 0, at = 0;
         string lastStep = "";
-        // Text made from shared parts can be far longer than its bytes in the file: a hostile block of records that
-        // each copy a long reference would allocate gigabytes from kilobytes. Legitimate text grows at most a few
-        // times (a problem statement from its changed numbers), so the block may make 16 characters per record and
-        // per byte of new text, plus a megabyte; a text identical to its reference is the reference, not a copy.
-        long budget = (1L << 20) + 16L * ((long)text.Length + n);
+        // Text made from shared parts can be far longer than its bytes in the file (a hostile block whose records each
+        // copy a long reference would allocate gigabytes from kilobytes), so a block may copy at most MaxSharedChars;
+        // the writer never shares more. A text identical to its reference is the reference itself, not a copy.
+        long shared = 0;
         for (int i = 0; i < n; i++)
         {
             agent = unchecked(agent + UnZigZag(agents[i]));
@@ -161,7 +168,7 @@ internal sealed class TreeColumns
             if (len >= 0)
             {
                 if (len > text.Length - at) throw new InvalidDataException($"tree record {i}'s step text runs past the text column");
-                step = Join(root ? _lastRoot : lastStep, pre[i], suf[i], text.Slice(at, len), i, ref budget);
+                step = Join(root ? _lastRoot : lastStep, pre[i], suf[i], text.Slice(at, len), i, ref shared);
                 at += len;
                 if (root) { _lastRoot = step; _roots[agent] = step; }
                 else lastStep = step;
@@ -171,6 +178,12 @@ internal sealed class TreeColumns
         }
         if (at != text.Length) throw new InvalidDataException("the tree text column holds bytes no record claims");
     }
+
+    /// <summary>
+    /// Most UTF-16 units one block's texts may copy from their references (texts identical to their reference are free:
+    /// the reader hands out the reference). It bounds what a reader allocates for a block beyond the block's own bytes.
+    /// </summary>
+    internal const int MaxSharedChars = 8 << 20;
 
     /// <summary>How many records ahead a pass over tree records asks for step text.</summary>
     internal const int PrefetchDistance = 8;
@@ -199,14 +212,14 @@ internal sealed class TreeColumns
         return (p, q);
     }
 
-    private string Join(string reference, uint prefix, uint suffix, ReadOnlySpan<byte> middle, int record, ref long budget)
+    private string Join(string reference, uint prefix, uint suffix, ReadOnlySpan<byte> middle, int record, ref long shared)
     {
         if ((ulong)prefix + suffix > (ulong)reference.Length)
             throw new InvalidDataException($"tree record {record} shares {prefix}+{suffix} units with a reference text of {reference.Length}");
         if (middle.IsEmpty && prefix + suffix == reference.Length) return reference;
-        budget -= prefix + suffix + middle.Length;
-        if (budget < 0 || prefix + suffix + middle.Length > ReplayFormat.MaxStringBytes)
-            throw new InvalidDataException($"tree record {record}'s step text is out of proportion to the bytes that encode it");
+        shared += prefix + suffix;
+        if (shared > MaxSharedChars)
+            throw new InvalidDataException($"tree record {record} copies more shared text than a block may ({MaxSharedChars} characters)");
         int chars = Encoding.UTF8.GetMaxCharCount(middle.Length);
         if (_chars.Length < chars) _chars = new char[Math.Max(chars, 2 * _chars.Length)];
         int m = Encoding.UTF8.GetChars(middle, _chars);

@@ -191,7 +191,7 @@ public class TreeColumnsTests
     public void TextsOutOfProportionToTheirBytesAreRefused()
     {
         // A 20,000-character root, then 20,000 roots each sharing all of it but its last character: a few bytes each in
-        // the file, 400 million characters if decoded. Refused once the block's text budget runs out.
+        // the file, 400 million characters if decoded. Refused once the block has copied its bound of shared text.
         string root = new('r', 20_000);
         int n = 20_001;
         var buffer = new ArrayBufferWriter<byte>();
@@ -220,8 +220,25 @@ public class TreeColumnsTests
         {
             var r = new MessagePackReader(buffer.WrittenMemory);
             new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
-        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("out of proportion"));
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(200L << 20));
+        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("more shared text than a block may"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(64L << 20));
+    }
+
+    [Test]
+    public void AWriterNeverSharesMoreThanAReaderAccepts()
+    {
+        // 600 near-copies of a 20,000-character text in one tick: 12 million shared characters would exceed the
+        // block's bound, so the writer stores the later ones in full, and the file reads back.
+        string baseText = new('s', 20_000);
+        var tick = new TickRecord { Tick = 1, Keyframe = true };
+        for (int i = 0; i < 600; i++) tick.TreeNodes.Add(new TreeNodeRecord(1, i + 1, 0, baseText + i, 1, 0, 0, false));
+        string path = Write([tick]);
+        try
+        {
+            using var r = ReplayReader.Open(path);
+            Assert.That(r.Ticks().Single().TreeNodes.Select(n => n.Step), Is.EqualTo(tick.TreeNodes.Select(n => n.Step)));
+        }
+        finally { File.Delete(path); }
     }
 
     [Test]
