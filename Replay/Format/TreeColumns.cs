@@ -95,7 +95,8 @@ internal sealed class TreeColumns
             bool root = t.Parent < 0;
             string reference = root ? _lastRoot : lastStep;
             var (p, q) = Shared(step, reference);
-            if (p + q < reference.Length || p + q < step.Length)
+            bool same = p + q == step.Length && p + q == reference.Length;
+            if (!same)
             {
                 // Not the reference itself: a copy the reader makes, within the block's bound (else stored in full).
                 if (shared + p + q > MaxSharedChars) (p, q) = (0, 0);

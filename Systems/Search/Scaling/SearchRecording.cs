@@ -113,21 +113,17 @@ public static class SearchRecording
         // A tree that began this tick: its root is new too (with the question as its text), and is sent even when no
         // step is.
         if (rootIsNew) s.Fresh[0] = stamp;
-        foreach (int leaf in agent.Fresh)
+        // The paths above the new nodes, then those whose statistics changed without a new node below them
+        // (SearchAgent.Touch); a path stops where an earlier one already went.
+        foreach (var leaves in (ReadOnlySpan<List<int>>)[agent.Fresh, agent.Touched])
         {
-            for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
+            foreach (int leaf in leaves)
             {
-                s.Emitted[n] = stamp;
-                into.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
-            }
-        }
-        // Paths whose statistics changed without a new node below them (SearchAgent.Touch).
-        foreach (int leaf in agent.Touched)
-        {
-            for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
-            {
-                s.Emitted[n] = stamp;
-                into.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
+                for (int n = leaf; n >= 0 && s.Emitted[n] != stamp; n = tree[n].Parent)
+                {
+                    s.Emitted[n] = stamp;
+                    into.Add(Record(agent, n, s.Fresh[n] == stamp, s.Chosen[n] == stamp));
+                }
             }
         }
         if (rootIsNew && s.Emitted[0] != stamp) { s.Emitted[0] = stamp; into.Add(Record(agent, 0, true, s.Chosen[0] == stamp)); }

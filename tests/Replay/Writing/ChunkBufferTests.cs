@@ -21,10 +21,16 @@ public class ChunkBufferTests
         }
         Assert.That(buffer.WrittenMemory.ToArray(), Is.EqualTo(data));
         Assert.Throws<ArgumentOutOfRangeException>(() => buffer.Advance(int.MaxValue));
+        Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray<byte>(buffer.WrittenMemory, out var segment), Is.True);
         buffer.ResetWrittenCount();
         Assert.That(buffer.WrittenMemory.Length, Is.Zero);
         buffer.Dispose();
-        buffer.Dispose(); // twice is harmless
+        buffer.Dispose(); // twice is harmless: given back once
+        // The pool hands out its most recently returned array of a size first (tests do not run in parallel here).
+        var again = ChunkBuffer.Pool.Rent(segment.Array!.Length);
+        Assert.That(again, Is.SameAs(segment.Array), "the buffer went back to the pool");
+        Assert.That(ChunkBuffer.Pool.Rent(segment.Array.Length), Is.Not.SameAs(again), "and only once");
+        ChunkBuffer.Pool.Return(again);
     }
 
     [Test]
