@@ -26,7 +26,7 @@ public sealed class TickRecord
     public List<RewardRecord> Rewards { get; } = new();
 
     /// <summary>Search-tree nodes created or changed this tick (all nodes in a keyframe).</summary>
-    public List<TreeNodeRecord> TreeNodes { get; } = new();
+    public List<TreeNodeRecord> TreeNodes { get; private set; } = new();
 
     /// <summary>Agents whose search tree was discarded this tick (a new episode starts a new tree).</summary>
     public List<int> TreesCleared { get; } = new();
@@ -53,6 +53,19 @@ public sealed class TickRecord
         }
         foreach (var e in Episodes) n += 48 + e.Prompt.Length + e.Completion.Length;
         return n;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="nodes"/> this record's tree nodes and returns the record's own list, emptied, in exchange:
+    /// a recorder hands a tick's (thousand or so) tree records over without copying them, and the writer clears the
+    /// list when it recycles the record, off the simulation's thread.
+    /// </summary>
+    internal List<TreeNodeRecord> ExchangeTreeNodes(List<TreeNodeRecord> nodes)
+    {
+        var own = TreeNodes;
+        own.Clear();
+        TreeNodes = nodes;
+        return own;
     }
 
     /// <summary>True when the record was rented from a <see cref="ReplayWriter"/>, which recycles it after encoding.</summary>

@@ -136,7 +136,7 @@ public sealed partial class RecordSystem : ISystem
         else
         {
             rec.TreesCleared.AddRange(events.TreesCleared);
-            rec.TreeNodes.AddRange(events.TreeNodes);
+            events.TreeNodes = rec.ExchangeTreeNodes(events.TreeNodes);
         }
         rec.Episodes.AddRange(events.Episodes);
 

@@ -8,7 +8,8 @@ namespace Sim.Systems.Recording;
 /// independent of the recorder: they write here only when the resource is present
 /// (<c>if (world.Resources.TryGet&lt;ReplayEvents&gt;(out var ev)) ev.TreeNodes.Add(...)</c>).
 /// A search system emits a <see cref="TreeNodeRecord"/> for every node it creates or changes (visits, value, chosen
-/// flag), with the step text the first time; the recorder keeps a mirror of every tree so keyframes can restate them.
+/// flag), with the step text the first time; the recorder keeps a mirror of every tree so keyframes can restate them
+/// (or, with <see cref="RecordSystem.RestateTrees"/>, asks the producer to restate them).
 /// </summary>
 public sealed class ReplayEvents
 {
@@ -16,7 +17,7 @@ public sealed class ReplayEvents
     public List<RewardRecord> Rewards { get; } = new();
 
     /// <summary>Search-tree nodes created or changed this tick.</summary>
-    public List<TreeNodeRecord> TreeNodes { get; } = new();
+    public List<TreeNodeRecord> TreeNodes { get; internal set; } = new();
 
     /// <summary>Agents whose tree was discarded this tick.</summary>
     public List<int> TreesCleared { get; } = new();

@@ -34,8 +34,9 @@ public sealed class SearchAgent
     internal (Problem Problem, ulong Seed) NextTask;
     internal bool StartPending, Retired;
     internal SearchRun? Run;
-    // This tick's replay records, when the run is recorded (SearchRecording.AddTo).
-    internal AgentReplay? Replay;
+    // When the run is recorded: the completion of the episode this agent finished this tick, made on its own core in
+    // the backup pass (SearchRecording.Emit); the episodes stage makes the episode record, in agent order.
+    internal string? Completion;
 
     /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
     public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)

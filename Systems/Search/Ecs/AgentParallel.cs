@@ -31,22 +31,27 @@ internal static class AgentParallel
     /// the next's), not two: at a million lines a second the reads themselves were a few percent of the tick.
     /// <para>
     /// <paramref name="after"/>, when given, then runs for every agent (worked on or not) in the same pass, untimed: work
-    /// that must follow the body on the same agent, without a second parallel loop and its hand-off to the workers.
+    /// that must follow the body on the same agent, without a second parallel loop and its hand-off to the workers. It
+    /// gets the index of the agent's range: ranges are contiguous, numbered in agent order, fewer than
+    /// <see cref="MaxRanges"/>, and each is run by one thread, in agent order.
     /// </para>
     /// </summary>
-    public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body, Action<SearchAgent>? after = null)
+    public static void ForTimed(List<SearchAgent> agents, Func<SearchAgent, bool> body, Action<SearchAgent, int>? after = null)
     {
         int n = agents.Count;
         int workers = Workers(n);
         if (workers <= 1)
         {
-            Range(agents, 0, n, body, after);
+            Range(agents, 0, n, body, after, 0);
             return;
         }
-        Parallel.For(0, workers, w => Range(agents, (int)((long)n * w / workers), (int)((long)n * (w + 1) / workers), body, after));
+        Parallel.For(0, workers, w => Range(agents, (int)((long)n * w / workers), (int)((long)n * (w + 1) / workers), body, after, w));
     }
 
-    private static void Range(List<SearchAgent> agents, int lo, int hi, Func<SearchAgent, bool> body, Action<SearchAgent>? after)
+    /// <summary>The most ranges <see cref="ForTimed"/> splits <paramref name="agents"/> agents into.</summary>
+    public static int MaxRanges(int agents) => Math.Max(1, Workers(agents));
+
+    private static void Range(List<SearchAgent> agents, int lo, int hi, Func<SearchAgent, bool> body, Action<SearchAgent, int>? after, int range)
     {
         long last = Stopwatch.GetTimestamp();
         for (int i = lo; i < hi; i++)
@@ -59,7 +64,7 @@ internal static class AgentParallel
                 last = now;
             }
             if (after is null) continue;
-            after(agent);
+            after(agent, range);
             last = Stopwatch.GetTimestamp(); // the next agent is not charged for this one's after-work
         }
     }

@@ -25,6 +25,8 @@ public sealed class EpisodeSystem : ISystem
         var m = run.Metrics;
         // Replay events are written only when a recorder is present (sim run --out).
         tick.World.Resources.TryGet<ReplayEvents>(out var events);
+        // Prepared per range of agents in the backup pass (which also handled ClearPending); passed on in agent order.
+        if (_countExpansions && events is not null) run.ReplayRecords?.MoveTo(events);
         int active = 0;
         foreach (var agent in run.Agents)
         {
@@ -32,15 +34,10 @@ public sealed class EpisodeSystem : ISystem
             // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
             // recorded then, and its new one is cleared and sent once it exists.
             if (agent.StartPending) { active++; continue; }
-            if (_countExpansions && agent.Replay is { } replay)
-            {
-                // Prepared on the agent's core in the backup pass (which also handled ClearPending); passed on in agent order.
-                if (replay.Cleared) events?.TreesCleared.Add(agent.Index);
-                events?.TreeNodes.AddRange(replay.Nodes);
-                if (replay.Completion is { } completion) events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes, completion));
-            }
             if (agent.Problem is not null && agent.Done && !agent.Recorded)
             {
+                // Its completion was made on its core in the backup pass; the record is made here, in agent order, which numbers it.
+                if (_countExpansions && agent.Completion is { } completion) events?.Episodes.Add(SearchRecording.Episode(agent, m.Episodes, completion));
                 agent.Recorded = true;
                 m.Episodes++;
                 if (agent.FinalNode >= 0) m.Answered++;
@@ -64,7 +61,7 @@ public sealed class EpisodeSystem : ISystem
                 // The agent starts its task at the top of its next search.select (on every core); the replay clears
                 // its tree and sends the new root at the end of that tick.
                 agent.StartPending = true;
-                agent.ClearPending = agent.Replay is not null; // only a replay has a tree to clear
+                agent.ClearPending = run.Recorded; // only a replay has a tree to clear
                 active++;
                 continue;
             }

@@ -5,8 +5,8 @@ namespace Sim.Systems.Search;
 /// <summary>
 /// <c>search.backup</c>: on every core, each working agent's algorithm reads its new nodes, backs up values, prunes and
 /// decides whether it is finished; an agent whose budget is spent commits its best answer. When the run is recorded
-/// (<see cref="SearchRecording.AddTo"/>), each agent then writes this tick's tree records and finished episode into its
-/// <see cref="AgentReplay"/> and updates its tree mirror, in the same pass on the same core.
+/// (<see cref="SearchRecording.AddTo"/>), each agent then writes this tick's tree records into its range's buffer
+/// (<see cref="ReplayRanges"/>) and the completion of its finished episode, in the same pass on the same core.
 /// </summary>
 public sealed class SearchBackupSystem : ISystem
 {

@@ -56,6 +56,9 @@ public sealed class SearchRun
     /// <summary>True once <see cref="SearchRecording.AddTo"/> has made the run record its agents' trees and episodes.</summary>
     public bool Recorded { get; internal set; }
 
+    // This tick's tree records, per range of agents, when the run is recorded.
+    internal ReplayRanges? ReplayRecords;
+
     /// <summary>What the run has done.</summary>
     public SearchMetrics Metrics { get; } = new();
 

@@ -33,9 +33,8 @@ public static class SearchRecording
     {
         var run = pipeline.World.Resources.Get<SearchRun>();
         if (run.Recorded) throw new InvalidOperationException("this search run is already recorded");
-        foreach (var agent in run.Agents) agent.Replay = new AgentReplay();
+        run.ReplayRecords = new ReplayRanges(run.Agents.Count);
         run.Recorded = true;
-        var restateScratch = new List<TreeNodeRecord>(); // this recorder's own: runs may be recorded side by side
         var recorder = new RecordSystem(writer)
             .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
             .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in AgentComponent a, Span<float> v) =>
@@ -53,42 +52,40 @@ public static class SearchRecording
                     new MetricRecord("tree_nodes", m.Expansions),
                 ];
             })
-            // Each agent mirrors its own tree (in the backup pass, on its core); keyframes list them in agent order.
+            // Keyframes restate the live trees: every change to a tree is recorded in its tick (TheReplayHoldsTheLiveTrees
+            // checks it for every search kind), so the recorded trees are the live ones and need no copy of their own.
             .RestateTrees(into =>
             {
-                foreach (var agent in run.Agents) agent.Replay?.Mirror.AppendAll(into, restateScratch);
+                foreach (var agent in run.Agents) Restate(into, agent);
             });
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }
 
     /// <summary>
-    /// Fills <paramref name="agent"/>'s <see cref="AgentReplay"/> with this tick's records (on the agent's core): the
-    /// clearing of its old tree when a new episode began, its tree changes, its finished episode; and updates its
-    /// tree mirror. <see cref="EpisodeSystem"/> passes them on in agent order.
+    /// Writes <paramref name="agent"/>'s records of this tick into the buffer of its <paramref name="range"/> of agents
+    /// (on the agent's core, in agent order): the clearing of its old tree when a new episode began, its tree changes;
+    /// and the completion of its finished episode. <see cref="EpisodeSystem"/> passes them on in agent order.
     /// </summary>
-    internal static void Emit(SearchAgent agent)
+    internal static void Emit(SearchAgent agent, int range)
     {
-        var replay = agent.Replay!;
-        replay.Reset();
+        agent.Completion = null;
         // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
         // recorded then, and its new one is cleared and sent once it exists.
         if (agent.StartPending) return;
-        if (agent.ClearPending)
+        var buffer = agent.Run!.ReplayRecords![range];
+        bool cleared = agent.ClearPending;
+        if (cleared)
         {
             // The episode that began this tick: drop the old tree, then send the new root with its text.
-            replay.Cleared = true;
-            replay.Mirror.Clear();
+            buffer.Cleared.Add(agent.Index);
             agent.ClearPending = false;
         }
         if (agent.Problem is null) return;
         bool finished = agent.Done && !agent.Recorded;
-        if (agent.Fresh.Count > 0 || agent.Touched.Count > 0 || finished || replay.Cleared)
-        {
-            EmitTree(replay.Nodes, agent, rootIsNew: replay.Cleared);
-            foreach (ref readonly var n in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(replay.Nodes)) replay.Mirror.Upsert(n);
-        }
-        if (finished) replay.Completion = Completion(agent);
+        if (agent.Fresh.Count > 0 || agent.Touched.Count > 0 || finished || cleared)
+            EmitTree(buffer.Nodes, agent, rootIsNew: cleared);
+        if (finished) agent.Completion = Completion(agent);
     }
 
     /// <summary>
@@ -155,6 +152,23 @@ public static class SearchRecording
             }
             return _stamp;
         }
+    }
+
+    /// <summary>
+    /// Appends every node of <paramref name="agent"/>'s tree as recorded so far, in node order, for a keyframe: the
+    /// live tree of an agent that has had a task (an agent waiting to start its next one still shows its last tree,
+    /// as the replay does until that tree is cleared), with the chosen path once the episode has ended.
+    /// </summary>
+    internal static void Restate(List<TreeNodeRecord> into, SearchAgent agent)
+    {
+        if (agent.Problem is null) return;
+        var tree = agent.Tree;
+        var s = _scratch ??= new Scratch();
+        int stamp = s.Next(tree.Count);
+        if (agent.Done)
+            for (int n = agent.FinalNode; n >= 0; n = tree[n].Parent) s.Chosen[n] = stamp;
+        into.EnsureCapacity(into.Count + tree.Count);
+        for (int n = 0; n < tree.Count; n++) into.Add(Record(agent, n, withText: true, s.Chosen[n] == stamp));
     }
 
     private static TreeNodeRecord Record(SearchAgent agent, int n, bool withText, bool chosen)
