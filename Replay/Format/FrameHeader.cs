@@ -42,7 +42,7 @@ internal readonly record struct FrameHeader(
         long last = BinaryPrimitives.ReadInt64LittleEndian(src[20..]);
         int ticks = BinaryPrimitives.ReadInt32LittleEndian(src[28..]);
         if (kind is < FrameKind.Header or > FrameKind.Footer) throw new ReplayFormatException(offset, $"unknown frame kind {(byte)kind}");
-        if (codec is not (FrameCodec.None or FrameCodec.Lz4)) throw new ReplayFormatException(offset, $"unknown frame codec {(byte)codec}");
+        if (codec is not (FrameCodec.None or FrameCodec.Lz4 or FrameCodec.Lz4Blocks)) throw new ReplayFormatException(offset, $"unknown frame codec {(byte)codec}");
         if (stored < 0 || stored > ReplayFormat.MaxStoredLength)
             throw new ReplayFormatException(offset, $"frame length {stored} is outside 0..{ReplayFormat.MaxStoredLength}");
         if (raw < 0 || raw > ReplayFormat.MaxRawLength)
@@ -50,7 +50,7 @@ internal readonly record struct FrameHeader(
         if (codec == FrameCodec.None && raw != stored)
             throw new ReplayFormatException(offset, "uncompressed frame whose raw and stored lengths differ");
         // LZ4 cannot expand data more than ~255x; a larger claim is corruption, and refusing it bounds the allocation.
-        if (codec == FrameCodec.Lz4 && (long)raw > 255L * stored + 64)
+        if (codec != FrameCodec.None && (long)raw > 255L * stored + 64)
             throw new ReplayFormatException(offset, $"frame claims {raw} bytes from {stored} compressed bytes");
         if (ticks < 0 || ticks > ReplayFormat.MaxTicksPerChunk)
             throw new ReplayFormatException(offset, $"frame tick count {ticks} is out of range");

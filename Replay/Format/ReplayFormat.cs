@@ -12,7 +12,7 @@ namespace Sim.Replay;
 public static class ReplayFormat
 {
     /// <summary>The schema version this library writes.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The oldest schema version this library reads.</summary>
     public const int OldestReadableVersion = 1;
@@ -40,6 +40,9 @@ public static class ReplayFormat
 
     /// <summary>Upper bound on a frame's decompressed payload.</summary>
     public const int MaxRawLength = 256 << 20;
+
+    /// <summary>Raw bytes per block of an <see cref="FrameCodec.Lz4Blocks"/> payload: about 30 us of LZ4 each.</summary>
+    public const int Lz4BlockSize = 16 << 10;
 
     /// <summary>Upper bound on ticks in one chunk.</summary>
     public const int MaxTicksPerChunk = 1 << 20;

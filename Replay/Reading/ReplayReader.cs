@@ -337,11 +337,16 @@ public sealed class ReplayReader : IDisposable
                 return (plain, h.StoredLength);
             }
             var raw = pool.Rent(Math.Max(1, h.RawLength)); // bounded by MaxRawLength and 255x the stored length
-            int n = LZ4Codec.Decode(storedSpan, raw.AsSpan(0, h.RawLength));
-            if (n != h.RawLength)
+            try
+            {
+                if (h.Codec == FrameCodec.Lz4Blocks) Lz4Blocks.Decode(storedSpan, raw.AsSpan(0, h.RawLength), offset, h.Kind);
+                else if (LZ4Codec.Decode(storedSpan, raw.AsSpan(0, h.RawLength)) != h.RawLength)
+                    throw new ReplayFormatException(offset, $"{h.Kind} frame does not decompress to its stated {h.RawLength} bytes");
+            }
+            catch
             {
                 pool.Return(raw);
-                throw new ReplayFormatException(offset, $"{h.Kind} frame does not decompress to its stated {h.RawLength} bytes");
+                throw;
             }
             return (raw, h.RawLength);
         }

@@ -148,6 +148,9 @@ public sealed class ReplayWriter : IDisposable
         if (_batch.Count >= BatchTicks) HandOff();
     }
 
+    // True on the background writer thread, which yields its core between ticks and between compressed blocks.
+    [ThreadStatic] private static bool t_writerThread;
+
     private void HandOff()
     {
         if (_batch is not { Count: > 0 }) return;
@@ -251,13 +254,20 @@ public sealed class ReplayWriter : IDisposable
     private void Consume()
     {
         if (_options.IdleWriter) IdleScheduling.TryCurrentThread();
+        t_writerThread = true;
         try
         {
             foreach (var work in _queue!.GetConsumingEnumerable())
             {
                 if (work.Batch is { } batch)
                 {
-                    foreach (var record in batch) Process(record);
+                    foreach (var record in batch)
+                    {
+                        Process(record);
+                        // A tick's encoding is tens of microseconds; between ticks, any runnable thread gets the core
+                        // back (see Lz4Blocks for why waiting for the writer's time slice costs a simulation dearly).
+                        Thread.Yield();
+                    }
                     batch.Clear();
                     _spareBatches.Enqueue(batch);
                     continue;
@@ -353,13 +363,16 @@ public sealed class ReplayWriter : IDisposable
         {
             if (compress && raw.Length >= 256)
             {
-                rented = ChunkBuffer.Pool.Rent(LZ4Codec.MaximumOutputSize(raw.Length));
-                int n = LZ4Codec.Encode(raw.Span, rented, LZ4Level.L00_FAST);
+                // Version 5 compresses linked 16 KiB blocks one at a time, and the writer thread yields its core between them.
+                bool blocks = _options.SchemaVersion >= 5;
+                rented = ChunkBuffer.Pool.Rent(blocks ? Lz4Blocks.MaxEncodedLength(raw.Length) : LZ4Codec.MaximumOutputSize(raw.Length));
+                int n = blocks ? Lz4Blocks.Encode(raw.Span, rented, yieldBetweenBlocks: t_writerThread)
+                    : LZ4Codec.Encode(raw.Span, rented, LZ4Level.L00_FAST);
                 // LZ4 where it pays: keep the compressed form only if it saves at least an eighth.
                 if (n > 0 && n < raw.Length - raw.Length / 8)
                 {
                     stored = rented.AsSpan(0, n);
-                    codec = FrameCodec.Lz4;
+                    codec = blocks ? FrameCodec.Lz4Blocks : FrameCodec.Lz4;
                 }
             }
             if (stored.Length > ReplayFormat.MaxStoredLength)

@@ -47,7 +47,7 @@ public class TreeColumnsTests
         try
         {
             using var r = ReplayReader.Open(path);
-            Assert.That(r.SchemaVersion, Is.EqualTo(4));
+            Assert.That(r.SchemaVersion, Is.EqualTo(ReplayFormat.CurrentVersion));
             var back = r.Ticks().ToList();
             Assert.That(back, Has.Count.EqualTo(ticks.Count));
             for (int i = 0; i < ticks.Count; i++)
