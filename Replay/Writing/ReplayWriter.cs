@@ -40,12 +40,22 @@ public sealed class ReplayWriter : IDisposable
     private readonly bool _encodeOnWriter;
     private List<TickRecord>? _batch;
     private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
-    private readonly ConcurrentQueue<TickRecord> _spareRecords = new(), _spareKeyframes = new();
+    // Recycled tick records, shared by every writer in the process (as ChunkBuffer's arrays are): a new writer, or one
+    // that fell behind by more ticks than it had spares, would otherwise grow fresh lists of a thousand tree records
+    // per tick until enough were in circulation.
+    private static readonly ConcurrentQueue<TickRecord> s_spareRecords = new(), s_spareKeyframes = new();
+
+    /// <summary>Most recycled delta records kept (a keyframe's are kept two at a time).</summary>
+    internal const int SpareRecords = 64;
+
     private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
     private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
 
     /// <summary>Most ticks handed to the background thread at once when it encodes them.</summary>
     internal const int BatchTicks = 8;
+
+    // Bytes of a chunk the background writer hands to the stream at a time (see WriteFrame).
+    private const int WritePiece = 64 << 10;
 
     /// <summary>A finished chunk payload (in a buffer from <see cref="ChunkBuffer.Pool"/>) waiting to be written.</summary>
     private readonly record struct PendingChunk(byte[] Buffer, int Length, long First, long Last, int Ticks, MetricRecord[] Metrics);
@@ -168,7 +178,7 @@ public sealed class ReplayWriter : IDisposable
         // Keyframes have records of their own: a keyframe restates every tree and entity, and its lists (a few thousand
         // tree records: large-object-heap arrays) are worth keeping for the next keyframe rather than growing anew in
         // whichever delta record comes up.
-        var spares = keyframe ? _spareKeyframes : _spareRecords;
+        var spares = keyframe ? s_spareKeyframes : s_spareRecords;
         if (!spares.TryDequeue(out var r)) r = new TickRecord { Rented = true };
         r.Tick = tick;
         r.Keyframe = keyframe;
@@ -199,15 +209,15 @@ public sealed class ReplayWriter : IDisposable
         if (!record.Rented) return;
         if (record.Keyframe)
         {
-            if (_spareKeyframes.Count >= 2 || record.TreeNodes.Capacity > 1 << 20 || record.Created.Capacity > 1 << 20) return;
+            if (s_spareKeyframes.Count >= 2 || record.TreeNodes.Capacity > 1 << 20 || record.Created.Capacity > 1 << 20) return;
             record.Reset();
-            _spareKeyframes.Enqueue(record);
+            s_spareKeyframes.Enqueue(record);
             return;
         }
         // A delta that grew unusually large (a burst of new entities or nodes) is left to the GC rather than kept.
-        if (_spareRecords.Count >= 32 || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
+        if (s_spareRecords.Count >= SpareRecords || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
-        _spareRecords.Enqueue(record);
+        s_spareRecords.Enqueue(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>
@@ -380,7 +390,16 @@ public sealed class ReplayWriter : IDisposable
             Span<byte> header = stackalloc byte[ReplayFormat.FrameHeaderSize];
             new FrameHeader(kind, codec, stored.Length, raw.Length, first, last, ticks, Crc32C.Compute(stored)).Write(header);
             _stream.Write(header);
-            _stream.Write(stored);
+            if (!t_writerThread) _stream.Write(stored);
+            else
+            {
+                // A chunk is about half a megabyte: written in pieces, the writer yields its core between them too.
+                for (int at = 0; at < stored.Length; at += WritePiece)
+                {
+                    _stream.Write(stored.Slice(at, Math.Min(WritePiece, stored.Length - at)));
+                    Thread.Yield();
+                }
+            }
             _position += header.Length + stored.Length;
             return (stored.Length, raw.Length);
         }
