@@ -39,6 +39,8 @@ internal static class Lz4Blocks
     public static unsafe int Encode(ReadOnlySpan<byte> raw, Span<byte> dst, bool yieldBetweenBlocks)
     {
         // The stream's state points into the raw bytes it has seen, so they stay pinned, in place, until the last block.
+        // K4os exposes LZ4's streaming compressor (LZ4_compress_fast_continue) only as Engine.Pubternal; its output is
+        // plain LZ4 blocks, which LZ4Codec.Decode reads with the bytes before each block as its dictionary.
         using var stream = new Pubternal.FastContext();
         int at = 0;
         fixed (byte* source = raw)

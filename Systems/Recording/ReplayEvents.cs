@@ -16,7 +16,10 @@ public sealed class ReplayEvents
     /// <summary>Rewards given this tick.</summary>
     public List<RewardRecord> Rewards { get; } = new();
 
-    /// <summary>Search-tree nodes created or changed this tick.</summary>
+    /// <summary>
+    /// Search-tree nodes created or changed this tick. Look the list up each tick rather than keeping it: the recorder
+    /// takes the tick's list as it is and leaves an empty one in its place.
+    /// </summary>
     public List<TreeNodeRecord> TreeNodes { get; internal set; } = new();
 
     /// <summary>Agents whose tree was discarded this tick.</summary>
