@@ -42,11 +42,15 @@ public sealed class ReplayWriter : IDisposable
     private readonly ConcurrentQueue<List<TickRecord>> _spareBatches = new();
     // Recycled tick records, shared by every writer in the process (as ChunkBuffer's arrays are): a new writer, or one
     // that fell behind by more ticks than it had spares, would otherwise grow fresh lists of a thousand tree records
-    // per tick until enough were in circulation.
-    private static readonly ConcurrentQueue<TickRecord> s_spareRecords = new(), s_spareKeyframes = new();
+    // per tick until enough were in circulation. Last in, first out: the record given back last has the warmest lists.
+    private static readonly ConcurrentStack<TickRecord> s_spareRecords = new(), s_spareKeyframes = new();
 
     /// <summary>Most recycled delta records kept (a keyframe's are kept two at a time).</summary>
     internal const int SpareRecords = 64;
+
+    // Largest list a kept record may hold: the pools live as long as the process, so a record that grew past it (a
+    // keyframe of a huge population or forest, a burst of records) is left to the GC.
+    private const int SpareKeyframeList = 1 << 16, SpareDeltaTreeNodes = 4096;
 
     private readonly ArrayPool<int> _ints = ArrayPool<int>.Create(1 << 27, 64);
     private readonly ArrayPool<float> _floats = ArrayPool<float>.Create(1 << 27, 64);
@@ -185,7 +189,7 @@ public sealed class ReplayWriter : IDisposable
         // tree records: large-object-heap arrays) are worth keeping for the next keyframe rather than growing anew in
         // whichever delta record comes up.
         var spares = keyframe ? s_spareKeyframes : s_spareRecords;
-        if (!spares.TryDequeue(out var r)) r = new TickRecord { Rented = true };
+        if (!spares.TryPop(out var r)) r = new TickRecord { Rented = true };
         r.Tick = tick;
         r.Keyframe = keyframe;
         return r;
@@ -215,15 +219,15 @@ public sealed class ReplayWriter : IDisposable
         if (!record.Rented) return;
         if (record.Keyframe)
         {
-            if (s_spareKeyframes.Count >= 2 || record.TreeNodes.Capacity > 1 << 20 || record.Created.Capacity > 1 << 20) return;
+            if (s_spareKeyframes.Count >= 2 || record.TreeNodes.Capacity > SpareKeyframeList || record.Created.Capacity > SpareKeyframeList) return;
             record.Reset();
-            s_spareKeyframes.Enqueue(record);
+            s_spareKeyframes.Push(record);
             return;
         }
         // A delta that grew unusually large (a burst of new entities or nodes) is left to the GC rather than kept.
-        if (s_spareRecords.Count >= SpareRecords || record.TreeNodes.Capacity > 4096 || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
+        if (s_spareRecords.Count >= SpareRecords || record.TreeNodes.Capacity > SpareDeltaTreeNodes || record.Created.Capacity > 1 << 16 || record.Episodes.Capacity > 1024) return;
         record.Reset();
-        s_spareRecords.Enqueue(record);
+        s_spareRecords.Push(record);
     }
 
     /// <summary>Writes the last chunk, the footer and the trailer, and closes the file.</summary>

@@ -12,7 +12,7 @@ namespace Sim.Tests.Replay;
 /// episodes. Version 2 differs from 3 in the component columns only: plain ids and XOR-delta values instead of XORed
 /// ids and predicted values. Version 3 differs from 4 in the tree records (one array each, against columns with
 /// coded text) and episode prompts (always written, against nil for "the tree root's text"). Version 4 differs from 5
-/// in compressed frames only: one LZ4 block per frame, against independent 64 KiB blocks.
+/// in compressed frames only: one LZ4 block per frame, against linked 16 KiB blocks.
 /// </summary>
 public class SchemaEvolutionTests
 {

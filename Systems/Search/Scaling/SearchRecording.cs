@@ -183,25 +183,6 @@ public static class SearchRecording
         new(agent.Index, episode, agent.Index, agent.Problem.Question, completion, (float)agent.FinalReward, agent.Solved, agent.Ledger.Tokens);
 
     /// <summary>The committed answer's lines, one per line, or "" when the agent committed none.</summary>
-    internal static string Completion(SearchAgent agent)
-    {
-        // string.Join(Tree.Lines(...)) without the array: a recorded run makes one per episode, on the simulation's cores.
-        var tree = agent.Tree;
-        int final = agent.FinalNode;
-        if (final < 0 || tree[final].Depth == 0) return "";
-        int length = -1;
-        for (int n = final; tree[n].Depth > 0; n = tree[n].Parent) length += tree[n].Text.Length + 1;
-        return string.Create(length, (tree, final), static (span, state) =>
-        {
-            var (tree, node) = state;
-            int end = span.Length;
-            for (int n = node; tree[n].Depth > 0; n = tree[n].Parent)
-            {
-                string line = tree[n].Text;
-                line.CopyTo(span[(end - line.Length)..]);
-                end -= line.Length;
-                if (end > 0) span[--end] = '\n';
-            }
-        });
-    }
+    internal static string Completion(SearchAgent agent) =>
+        agent.FinalNode >= 0 ? string.Join("\n", agent.Tree.Lines(agent.FinalNode)) : "";
 }
