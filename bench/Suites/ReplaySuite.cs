@@ -43,43 +43,26 @@ public sealed class ReplaySuite : IBenchSuite
         // 1. Recording overhead, measured first, while the process holds nothing else: the later sections keep tens of
         //    MB of tick records alive, which makes every collection the recorded run causes dearer than in `sim run`.
         //    The main job: the search experiment of `sim run` (ContinuousRun.Build + SearchRecording.AddTo: 256 agents,
-        //    MCTS on countdown; an 8-attempt budget where `sim run` defaults to 2), without and with recording. Each round runs the
-        //    variants once, in each of their six orders in turn (on this VM a run's place in the round, and the run
-        //    before it, moved its time by 5-15 %, which a fixed order, or a fixed cycle, credits to one variant); the
-        //    figure is the median over rounds of the round's with/without ratio, steadier than a ratio of best times on
-        //    a shared machine (that one is reported beside it).
-        //    600 ticks a run: a 200-tick run sees one or two gen0 collections of 25-60 ms each (the search trees and
-        //    caches survive them), so which of the two a run got moved its time by a tenth either way, and the rounds'
-        //    ratios spread by 0.2-0.8; over 600 ticks a run has four or five.
+        //    MCTS on countdown; an 8-attempt budget where `sim run` defaults to 2), without and with recording, in
+        //    blocks of four runs (see AbbaComparison). 600 ticks a run: a run sees four or five gen0 collections of 25-90 ms
+        //    each (the search trees and caches survive them), so how many it got moves its time by a tenth either way.
         int searchTicks = quick ? 200 : 600;
         var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
-        var searchVariants = new (string Name, Action Run)[]
-        {
-            ("without", () => RunSearch(searchTicks, null)),
-            ("with", () => RunSearch(searchTicks, Path.Combine(dir, "run.replay"))),
-            ("on_caller", () => RunSearch(searchTicks, Path.Combine(dir, "run.replay"), onCaller)),
-        };
-        var searchCosts = Alternate(searchVariants, quick ? 6 : 12);
-        var searchWithout = searchCosts["without"];
-        var searchWith = searchCosts["with"];
-        var searchWithOnCaller = searchCosts["on_caller"];
-        double sWithout = searchWithout.Wall;
-        progress(0.25);
+        string runPath = Path.Combine(dir, "run.replay");
+        Func<RunTime> searchWithout = () => Time(() => RunSearch(searchTicks, null));
+        var search = AbbaComparison.Run(searchWithout, () => Time(() => RunSearch(searchTicks, runPath)), quick ? 3 : 12, warmupBlocks: 1);
+        progress(0.2);
+        var searchOnCaller = AbbaComparison.Run(searchWithout, () => Time(() => RunSearch(searchTicks, runPath, onCaller)), quick ? 1 : 3, warmupBlocks: 0);
+        progress(0.27);
 
         // 1b. The same on the `sim demo` particles: a stress case, not a workload. Every one of 4,096 entities moves
         //     every tick at about 10 ns of simulation each, so the recorder has the whole state to capture, predict,
         //     compress and checksum each tick, and that costs more than the tick itself (see docs/replay-format.md).
         int overheadTicks = quick ? 600 : 2400;
-        var demoCosts = Alternate(
-        [
-            ("without", () => RunDemo(config, overheadTicks, null)),
-            ("with", () => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"))),
-            ("on_caller", () => RunDemo(config, overheadTicks, Path.Combine(dir, "o.replay"), onCaller)),
-        ], 6);
-        var demoWithout = demoCosts["without"];
-        var demoWith = demoCosts["with"];
-        var demoWithOnCaller = demoCosts["on_caller"];
-        double without = demoWithout.Wall;
+        string demoOut = Path.Combine(dir, "o.replay");
+        Func<RunTime> demoWithout = () => Time(() => RunDemo(config, overheadTicks, null));
+        var demoCost = AbbaComparison.Run(demoWithout, () => Time(() => RunDemo(config, overheadTicks, demoOut)), quick ? 1 : 3, warmupBlocks: 1);
+        var demoOnCaller = AbbaComparison.Run(demoWithout, () => Time(() => RunDemo(config, overheadTicks, demoOut, onCaller)), quick ? 1 : 2, warmupBlocks: 0);
         progress(0.35);
 
         // 2. Record the demo once; keep its tick records in memory as the write workload.
@@ -100,12 +83,12 @@ public sealed class ReplaySuite : IBenchSuite
 
         // 4. Size against the same records as JSONL.
         long jsonl = JsonlBytes(demo);
-        var search = SearchWorkload.Generate(quick ? 400 : 1200);
+        var synthetic = SearchWorkload.Generate(quick ? 400 : 1200);
         string sPath = Path.Combine(dir, "s.replay");
-        WriteAll(sPath, SearchWorkload.Header, search);
+        WriteAll(sPath, SearchWorkload.Header, synthetic);
         long sBytes = new FileInfo(sPath).Length;
-        long sJsonl = JsonlBytes(search);
-        double sWriteS = Measure.BestSeconds(() => WriteAll(sPath, SearchWorkload.Header, search), repeats);
+        long sJsonl = JsonlBytes(synthetic);
+        double sWriteS = Measure.BestSeconds(() => WriteAll(sPath, SearchWorkload.Header, synthetic), repeats);
         double sReadS = Measure.BestSeconds(() => ReadAll(sPath), repeats);
         progress(0.6);
 
@@ -158,17 +141,19 @@ public sealed class ReplaySuite : IBenchSuite
         report.Add("replay.search.bytes_vs_jsonl", (double)sBytes / sJsonl, "x", $"synthetic search trees; JSONL {sJsonl / 1e6:F1} MB");
         report.Add("replay.search.write_mb_per_s", sBytes / 1e6 / sWriteS, "MB/s", "synthetic search workload");
         report.Add("replay.search.read_mb_per_s", sBytes / 1e6 / sReadS, "MB/s", "synthetic search workload");
-        int rounds = searchWithout.Rounds;
-        report.Add("replay.record_overhead", searchWith.MedianRatio(searchWithout), "x", $"sim run (mcts, countdown, 256 agents, attempts:8) tick time with/without recording, median of {rounds} rounds' ratios, {searchTicks} ticks, {sWithout * 1e3 / searchTicks:F2} ms/tick without (best); target <= 1.05");
-        report.Add("replay.record_overhead_spread", searchWith.RatioSpread(searchWithout), "x", "the rounds' ratios between the first and third quartile (their difference): how noisy the figure above is");
-        report.Add("replay.record_overhead_best", searchWith.Wall / sWithout, "x", "best wall time with recording / best without");
-        report.Add("replay.record_cpu_overhead", searchWith.MedianCpuRatio(searchWithout), "x", "sim run process CPU time with/without recording, median of the rounds (all threads, the background writer included)");
-        report.Add("replay.record_gc_gen0", searchWith.Gen0, "count", $"gen0 collections while recording {searchTicks} sim run ticks ({searchWithout.Gen0} without)");
-        report.Add("replay.record_overhead_encode_on_caller", searchWithOnCaller.MedianRatio(searchWithout), "x", "the same with ReplayWriterOptions.EncodeOnCaller (ticks encoded on the sim thread, chunks compressed and written in the background), median of the rounds");
-        report.Add("replay.demo.record_overhead", demoWith.MedianRatio(demoWithout), "x", $"stress case: sim demo, every entity changes every tick; tick time with/without recording, median of {demoWithout.Rounds} rounds, {overheadTicks} ticks, {without * 1e6 / overheadTicks:F0} us/tick without (best)");
-        report.Add("replay.demo.record_cpu_overhead", demoWith.MedianCpuRatio(demoWithout), "x", "demo process CPU time with/without recording, median of the rounds");
-        report.Add("replay.demo.record_gc_gen0", demoWith.Gen0, "count", $"gen0 collections while recording {overheadTicks} demo ticks ({demoWithout.Gen0} without)");
-        report.Add("replay.demo.record_overhead_encode_on_caller", demoWithOnCaller.MedianRatio(demoWithout), "x", "the demo with ReplayWriterOptions.EncodeOnCaller, median of the rounds");
+        int runs = search.Baseline.Count;
+        double msPerTick = search.Baseline.Average(r => r.Wall) * 1e3 / searchTicks;
+        report.Add("replay.record_overhead", search.Ratio, "x", $"sim run (mcts, countdown, 256 agents, attempts:8): mean tick time with recording / without, over {runs} runs of each in ABBA/BAAB blocks, {searchTicks} ticks a run, {msPerTick:F2} ms/tick without; target <= 1.05");
+        report.Add("replay.record_overhead_block_median", search.BlockMedian, "x", "the median of the blocks' own ratios (each block: two runs of each variant)");
+        report.Add("replay.record_overhead_spread", search.BlockSpread, "x", "the blocks' ratios between the first and third quartile (their difference): how noisy the figure above is");
+        report.Add("replay.record_overhead_best", search.BestRatio, "x", "best wall time with recording / best without");
+        report.Add("replay.record_cpu_overhead", search.CpuRatio, "x", "sim run process CPU time with/without recording, mean over the runs (all threads, the background writer included)");
+        report.Add("replay.record_gc_gen0", AbbaComparison.BestOf(search.Variant).Gen0, "count", $"gen0 collections while recording {searchTicks} sim run ticks, fastest run ({AbbaComparison.BestOf(search.Baseline).Gen0} without)");
+        report.Add("replay.record_overhead_encode_on_caller", searchOnCaller.Ratio, "x", $"the same with ReplayWriterOptions.EncodeOnCaller (ticks encoded on the sim thread, chunks compressed and written in the background), {searchOnCaller.Baseline.Count} runs of each");
+        report.Add("replay.demo.record_overhead", demoCost.Ratio, "x", $"stress case: sim demo, every entity changes every tick; mean tick time with/without recording, {demoCost.Baseline.Count} runs of each, {overheadTicks} ticks, {demoCost.Baseline.Average(r => r.Wall) * 1e6 / overheadTicks:F0} us/tick without");
+        report.Add("replay.demo.record_cpu_overhead", demoCost.CpuRatio, "x", "demo process CPU time with/without recording, mean over the runs");
+        report.Add("replay.demo.record_gc_gen0", AbbaComparison.BestOf(demoCost.Variant).Gen0, "count", $"gen0 collections while recording {overheadTicks} demo ticks, fastest run ({AbbaComparison.BestOf(demoCost.Baseline).Gen0} without)");
+        report.Add("replay.demo.record_overhead_encode_on_caller", demoOnCaller.Ratio, "x", "the demo with ReplayWriterOptions.EncodeOnCaller");
         report.Add("replay.seek_ms", seeks[seeks.Count / 2], "ms", $"median random seek in a {bigBytes / 1e9:F2} GB replay; target <= 20");
         report.Add("replay.seek_max_ms", seeks[^1], "ms", "slowest of the random seeks");
         report.Add("replay.open_and_seek_ms", openSeek, "ms", "open the large replay cold and seek to its middle");
@@ -247,102 +232,22 @@ public sealed class ReplaySuite : IBenchSuite
     }
 
     /// <summary>
-    /// Runs each variant once per round after a warm-up run of each, each round in the next of all the orders of the
-    /// variants (rounds a multiple of their number balance them): every variant runs in every place, and after every
-    /// other variant, equally often. Returns each variant's costs, round by round.
+    /// Runs <paramref name="run"/> once from a collected heap, so that it does not pay for the garbage of the run before
+    /// it (a blocking gen2 collection lands on whichever run happens to trigger it), and returns what it cost.
     /// </summary>
-    private static Dictionary<string, RunCost> Alternate((string Name, Action Run)[] variants, int rounds)
+    private static RunTime Time(Action run)
     {
-        foreach (var v in variants) v.Run(); // JIT and first-touch costs land here
-        var costs = variants.ToDictionary(v => v.Name, _ => new RunCost());
-        var orders = Orders(variants.Length);
-        for (int r = 0; r < rounds; r++)
-            foreach (int i in orders[r % orders.Count])
-                costs[variants[i].Name].Measure(variants[i].Run);
-        return costs;
-    }
-
-    /// <summary>Every order of 0..n-1, in lexicographic order.</summary>
-    private static List<int[]> Orders(int n)
-    {
-        var all = new List<int[]>();
-        void Extend(List<int> prefix)
-        {
-            if (prefix.Count == n) { all.Add(prefix.ToArray()); return; }
-            for (int i = 0; i < n; i++)
-            {
-                if (prefix.Contains(i)) continue;
-                prefix.Add(i);
-                Extend(prefix);
-                prefix.RemoveAt(prefix.Count - 1);
-            }
-        }
-        Extend(new List<int>());
-        return all;
-    }
-
-    /// <summary>
-    /// One variant's runs: every run's wall and process CPU time in order (so rounds pair up across variants), and the
-    /// gen0 collections of the fastest run.
-    /// </summary>
-    private sealed class RunCost
-    {
-        private readonly List<double> _walls = new(), _cpus = new();
-
-        /// <summary>Collections of generation 0 during the fastest run.</summary>
-        public int Gen0 { get; private set; }
-
-        /// <summary>The best wall time, seconds.</summary>
-        public double Wall => _walls.Min();
-
-        public int Rounds => _walls.Count;
-
-        public void Measure(Action run)
-        {
-            // Every run starts from a collected heap, so none pays for the garbage of the run before it (a blocking
-            // gen2 collection lands on whichever run happens to trigger it).
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            var process = Process.GetCurrentProcess();
-            var cpu0 = process.TotalProcessorTime;
-            int gc0 = GC.CollectionCount(0);
-            long t0 = Stopwatch.GetTimestamp();
-            run();
-            double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            process.Refresh();
-            double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
-            if (_walls.Count == 0 || wall < Wall) Gen0 = GC.CollectionCount(0) - gc0;
-            _walls.Add(wall);
-            _cpus.Add(cpu);
-        }
-
-        /// <summary>The median over rounds of this variant's wall time over <paramref name="baseline"/>'s in the same round.</summary>
-        public double MedianRatio(RunCost baseline) => Quantile(Ratios(_walls, baseline._walls), 0.5);
-
-        /// <summary>The same for process CPU time.</summary>
-        public double MedianCpuRatio(RunCost baseline) => Quantile(Ratios(_cpus, baseline._cpus), 0.5);
-
-        /// <summary>The interquartile range of the rounds' wall-time ratios.</summary>
-        public double RatioSpread(RunCost baseline)
-        {
-            var r = Ratios(_walls, baseline._walls);
-            return Quantile(r, 0.75) - Quantile(r, 0.25);
-        }
-
-        private static List<double> Ratios(List<double> a, List<double> b)
-        {
-            var r = a.Zip(b, (x, y) => x / y).ToList();
-            r.Sort();
-            return r;
-        }
-
-        private static double Quantile(List<double> sorted, double q)
-        {
-            double at = q * (sorted.Count - 1);
-            int lo = (int)Math.Floor(at), hi = (int)Math.Ceiling(at);
-            return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        int gc0 = GC.CollectionCount(0);
+        long t0 = Stopwatch.GetTimestamp();
+        run();
+        double wall = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        process.Refresh();
+        return new RunTime(wall, (process.TotalProcessorTime - cpu0).TotalSeconds, GC.CollectionCount(0) - gc0);
     }
 
     private sealed class CountingStream : Stream
