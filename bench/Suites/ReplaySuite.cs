@@ -50,7 +50,7 @@ public sealed class ReplaySuite : IBenchSuite
         var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
         string runPath = Path.Combine(dir, "run.replay");
         Func<RunTime> searchWithout = () => Time(() => RunSearch(searchTicks, null));
-        var search = AbbaComparison.Run(searchWithout, () => Time(() => RunSearch(searchTicks, runPath)), quick ? 3 : 12, warmupBlocks: 1);
+        var search = AbbaComparison.Run(searchWithout, () => Time(() => RunSearch(searchTicks, runPath)), quick ? 3 : 16, warmupBlocks: 1);
         progress(0.2);
         var searchOnCaller = AbbaComparison.Run(searchWithout, () => Time(() => RunSearch(searchTicks, runPath, onCaller)), quick ? 1 : 3, warmupBlocks: 0);
         progress(0.27);
