@@ -44,8 +44,8 @@ public sealed class ReplaySuite : IBenchSuite
         //    MB of tick records alive, which makes every collection the recorded run causes dearer than in `sim run`.
         //    The main job: the search experiment of `sim run` (ContinuousRun.Build + SearchRecording.AddTo: 256 agents,
         //    MCTS on countdown; an 8-attempt budget where `sim run` defaults to 2), without and with recording, in
-        //    blocks of four runs (see AbbaComparison). 600 ticks a run: a run sees four or five gen0 collections of 25-90 ms
-        //    each (the search trees and caches survive them), so how many it got moves its time by a tenth either way.
+        //    blocks of four runs (see AbbaComparison). 600 ticks a run: a run sees three to five gen0 collections of
+        //    25-90 ms each (the search trees and caches survive them), so how many it got moves its time by a tenth.
         int searchTicks = quick ? 200 : 600;
         var onCaller = new ReplayWriterOptions { EncodeOnCaller = true };
         string runPath = Path.Combine(dir, "run.replay");
