@@ -178,13 +178,7 @@ public class TreeColumnsTests
         w.Write(ReplayFormat.MaxListLength);
         for (int i = 0; i < 11; i++) w.Write(new byte[2]);
         w.Flush();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.That(() =>
-        {
-            var r = new MessagePackReader(buffer.WrittenMemory);
-            new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
-        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("holds 2 bytes for 16777216 records"));
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20));
+        AssertRefused(buffer, "holds 2 bytes for 16777216 records", allocatingLessThan: 1 << 20);
     }
 
     [Test]
@@ -215,13 +209,19 @@ public class TreeColumnsTests
         w.Write(new byte[4 * n]);                                     // rewards
         w.Write(new byte[(n + 7) / 8]);                               // chosen
         w.Flush();
+        AssertRefused(buffer, "more shared text than a block may", allocatingLessThan: 64L << 20);
+    }
+
+    /// <summary>Reading <paramref name="buffer"/> as a tree block fails with <paramref name="message"/>, within the allocation bound.</summary>
+    private static void AssertRefused(ArrayBufferWriter<byte> buffer, string message, long allocatingLessThan)
+    {
         long before = GC.GetAllocatedBytesForCurrentThread();
         Assert.That(() =>
         {
             var r = new MessagePackReader(buffer.WrittenMemory);
             new TreeColumns().Read(ref r, new List<TreeNodeRecord>());
-        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain("more shared text than a block may"));
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(64L << 20));
+        }, Throws.InstanceOf<InvalidDataException>().With.Message.Contain(message));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(allocatingLessThan));
     }
 
     [Test]
