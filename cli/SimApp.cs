@@ -36,6 +36,7 @@ public static class SimApp
         root.Subcommands.Add(VersionCommand.Create(commands));
         root.Subcommands.Add(DemoCommand.Create(commands));
         root.Subcommands.Add(BenchCommand.Create(commands));
+        root.Subcommands.Add(BenchCommand.CreateJob(commands));
         root.Subcommands.Add(DataCommand.Create(commands));
         root.Subcommands.Add(TrainCommand.Create(commands));
         root.Subcommands.Add(EnvsCommand.Create(commands));

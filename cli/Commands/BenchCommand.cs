@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
@@ -34,6 +35,9 @@ public static class BenchCommand
             string? prefix = ctx.Get(only);
             if (prefix is not null && prefix != name && !prefix.StartsWith(name + ".", StringComparison.Ordinal))
                 throw new UsageException($"--only must be a figure-name prefix of suite '{name}', e.g. '{name}.'");
+            // Suites start jobs in fresh processes of this program (BenchProcess); not when it is hosted by something
+            // else (a test host), whose executable knows no `bench-job`.
+            if (Assembly.GetEntryAssembly() == typeof(BenchCommand).Assembly) BenchProcess.UseCurrentExecutable();
             var report = new BenchReport { Only = prefix };
             ctx.WithProgress($"bench {name}", progress => { s.Run(report, ctx.Get(quick), progress); return 0; });
             if (ctx.Json)
@@ -47,6 +51,24 @@ public static class BenchCommand
             ctx.Console.Write(table);
             return ExitCodes.Ok;
         }, suite, quick, only, filter);
+    }
+
+    /// <summary>
+    /// Builds the hidden <c>sim bench-job JOB [ARGS...]</c>: runs one job of <see cref="BenchJobs"/> (what a suite starts in
+    /// a fresh process through <see cref="BenchProcess"/>) and prints its cost as the last line.
+    /// </summary>
+    public static Command CreateJob(CommandFactory f)
+    {
+        var job = new Argument<string>("job") { Description = $"Job to run: {string.Join(", ", BenchJobs.All.Keys)}" };
+        var args = new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore, Description = "The job's arguments" };
+        var command = f.Make("bench-job", "Run one benchmark job and print its cost (started by `sim bench` in a fresh process)", ctx =>
+        {
+            var cost = BenchJobs.Run(ctx.Get(job)!, ctx.Get(args) ?? []);
+            ctx.Out.WriteLine(BenchProcess.Format(cost));
+            return ExitCodes.Ok;
+        }, job, args);
+        command.Hidden = true;
+        return command;
     }
 
     private static int RunMicro(string filter)

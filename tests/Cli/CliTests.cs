@@ -55,11 +55,23 @@ public class CliTests
     [TestCase("demo", "--no-such-flag")]
     [TestCase("bench", "no-such-suite")]
     [TestCase("bench", "agents", "--only", "ecs.")]
+    [TestCase("bench-job", "no-such-job")]
+    [TestCase("bench-job", "replay.search", "bogus", "10")]
+    [TestCase("bench-job", "replay.search", "file", "0")]
     public void BadInputExitsWithTwoAndOneLine(params string[] args)
     {
         var (code, _, stderr) = Run(args);
         Assert.That(code, Is.EqualTo(ExitCodes.BadInput));
         Assert.That(stderr, Does.StartWith("error: "));
         Assert.That(stderr, Does.Not.Contain("   at "), "no stack trace without --verbose");
+    }
+
+    [Test]
+    public void BenchJobIsLeftOutOfTheHelp()
+    {
+        var (code, stdout, _) = Run("--help");
+        Assert.That(code, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(stdout, Does.Contain("bench"));
+        Assert.That(stdout, Does.Not.Contain("bench-job"), "an internal command that `sim bench` starts");
     }
 }
