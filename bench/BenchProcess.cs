@@ -36,8 +36,12 @@ public static class BenchProcess
         else Command = [host];
     }
 
-    /// <summary>Runs job <paramref name="job"/> with <paramref name="args"/> in a fresh process and returns its cost.</summary>
-    public static RunTime Run(string job, params string[] args)
+    /// <summary>
+    /// Runs job <paramref name="job"/> with <paramref name="args"/> in a fresh process and returns its cost. A job that
+    /// fails, prints no result or runs past <paramref name="timeout"/> (default 10 minutes; it is then killed) throws
+    /// <see cref="InvalidOperationException"/> or <see cref="TimeoutException"/>.
+    /// </summary>
+    public static RunTime Run(string job, IReadOnlyList<string> args, TimeSpan? timeout = null)
     {
         var command = Command ?? throw new InvalidOperationException("no sim executable to run bench jobs in (BenchProcess.Command)");
         var start = new ProcessStartInfo(command[0])
@@ -51,14 +55,20 @@ public static class BenchProcess
         start.ArgumentList.Add(job);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command[0]}");
-        // Both pipes are drained at once: a child that fills one while the other is read would wait forever.
+        // Both pipes are drained as the job runs: a child that fills one while the other is read would wait forever.
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        string stderr = error.Result;
+        var limit = timeout ?? TimeSpan.FromMinutes(10);
+        if (!process.WaitForExit(limit))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"bench job {job} ran past {limit.TotalSeconds:F0} s and was killed");
+        }
+        process.WaitForExit(); // the pipes' last bytes
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"bench job {job} exited with {process.ExitCode}: {Tail(stderr)}");
-        return Parse(output) ?? throw new InvalidOperationException($"bench job {job} printed no {ResultTag} line: {Tail(output)}");
+            throw new InvalidOperationException($"bench job {job} exited with {process.ExitCode}: {Tail(error.Result)}");
+        return Parse(output.Result) ?? throw new InvalidOperationException($"bench job {job} printed no {ResultTag} line: {Tail(output.Result)}");
     }
 
     /// <summary>Formats <paramref name="cost"/> as the job's last line.</summary>

@@ -29,7 +29,7 @@ public class BenchProcessTests
     {
         // A stand-in for `sim`: a shell that prints its arguments, then a result line.
         var cost = WithCommand(["sh", "-c", "echo \"$@\" >&2; echo \"got $*\"; echo RUNTIME 0.5 0.75 2", "sh"],
-            () => BenchProcess.Run("replay.search", "file", "600"));
+            () => BenchProcess.Run("replay.search", ["file", "600"]));
         Assert.That(cost, Is.EqualTo(new RunTime(0.5, 0.75, 2)));
     }
 
@@ -37,12 +37,22 @@ public class BenchProcessTests
     public void AFailedOrSilentJobIsAnError()
     {
         var failed = Assert.Throws<InvalidOperationException>(() =>
-            WithCommand(["sh", "-c", "echo 'error: no such job' >&2; exit 2", "sh"], () => BenchProcess.Run("x")));
+            WithCommand(["sh", "-c", "echo 'error: no such job' >&2; exit 2", "sh"], () => BenchProcess.Run("x", [])));
         Assert.That(failed!.Message, Does.Contain("exited with 2").And.Contain("no such job"));
         var silent = Assert.Throws<InvalidOperationException>(() =>
-            WithCommand(["sh", "-c", "echo done", "sh"], () => BenchProcess.Run("x")));
+            WithCommand(["sh", "-c", "echo done", "sh"], () => BenchProcess.Run("x", [])));
         Assert.That(silent!.Message, Does.Contain("printed no RUNTIME line"));
-        Assert.Throws<InvalidOperationException>(() => WithCommand(null, () => BenchProcess.Run("x")));
+        Assert.Throws<InvalidOperationException>(() => WithCommand(null, () => BenchProcess.Run("x", [])));
+    }
+
+    [Test]
+    public void AJobThatRunsTooLongIsKilled()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var ex = Assert.Throws<TimeoutException>(() =>
+            WithCommand(["sh", "-c", "sleep 30", "sh"], () => BenchProcess.Run("x", [], TimeSpan.FromMilliseconds(300))));
+        Assert.That(ex!.Message, Does.Contain("killed"));
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the job was not waited out");
     }
 
     [Test]
