@@ -20,7 +20,7 @@ public static class BenchJobs
     public static RunTime Run(string name, IReadOnlyList<string> args)
     {
         if (!All.TryGetValue(name, out var job))
-            throw new ArgumentException($"unknown bench job '{name}'; jobs are: {string.Join(", ", All.Keys)}");
+            throw new ArgumentException($"unknown bench job '{name}'; jobs are: {string.Join("; ", All.Select(j => $"{j.Key} {j.Value.Usage}"))}");
         return job.Run(args);
     }
 }
