@@ -27,9 +27,10 @@ public class BenchProcessTests
     [Test]
     public void RunsTheCommandWithTheJobAndItsArguments()
     {
-        // A stand-in for `sim`: a shell that prints its arguments, then a result line.
-        var cost = WithCommand(["sh", "-c", "echo \"$@\" >&2; echo \"got $*\"; echo RUNTIME 0.5 0.75 2", "sh"],
-            () => BenchProcess.Run("replay.search", ["file", "600"]));
+        // A stand-in for `sim`: a shell that answers only when it gets `bench-job`, the job and its arguments, in order.
+        const string script = "[ \"$*\" = 'bench-job replay.search file 600' ] || { echo \"got: $*\" >&2; exit 3; }; " +
+            "echo 'warming up'; echo RUNTIME 0.5 0.75 2";
+        var cost = WithCommand(["sh", "-c", script, "sh"], () => BenchProcess.Run("replay.search", ["file", "600"]));
         Assert.That(cost, Is.EqualTo(new RunTime(0.5, 0.75, 2)));
     }
 
