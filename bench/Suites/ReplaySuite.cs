@@ -201,26 +201,40 @@ public sealed class ReplaySuite : IBenchSuite
     /// <summary>The default <c>sim run</c> experiment, recorded to <paramref name="path"/> when it is not null.</summary>
     private static void RunSearch(int ticks, string? path, ReplayWriterOptions? options = null)
     {
-        var spec = SearchSpec();
-        using var world = World.Create(spec.Seed);
-        var pipeline = ContinuousRun.Build(world, spec);
-        using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"), options);
-        if (writer is not null) SearchRecording.AddTo(pipeline, writer);
-        pipeline.Run(ticks);
+        var (world, pipeline, writer) = BuildSearch(ticks, path, options);
+        using (world)
+        using (writer)
+            pipeline.Run(ticks);
     }
 
-    /// <summary>The recorded-run workload: MCTS on countdown, 256 agents, an 8-attempt budget, seed 1.</summary>
-    private static ContinuousRunSpec SearchSpec()
+    /// <summary>
+    /// The recorded-run workload (MCTS on countdown, 256 agents, an 8-attempt budget, seed 1), recording to
+    /// <paramref name="path"/> when it is not null. The caller disposes the writer, then the world.
+    /// </summary>
+    private static (World World, Pipeline Pipeline, ReplayWriter? Writer) BuildSearch(int ticks, string? path, ReplayWriterOptions? options)
     {
         const ulong seed = 1;
         var env = EnvironmentRegistry.Default.Get("countdown");
-        return new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated"), ScorerSpec.Parse("simulated", seed),
+        var spec = new ContinuousRunSpec(env, env.Difficulty.Default, PolicySpec.Parse("simulated"), ScorerSpec.Parse("simulated", seed),
             "mcts", null, 256, RunBudget.Parse("attempts:8"), seed);
+        var world = World.Create(seed);
+        try
+        {
+            var pipeline = ContinuousRun.Build(world, spec);
+            var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"), options);
+            if (writer is not null) SearchRecording.AddTo(pipeline, writer);
+            return (world, pipeline, writer);
+        }
+        catch
+        {
+            world.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
     /// Bench job <c>replay.search VARIANT TICKS</c> (<see cref="BenchJobs"/>), run in a fresh process: builds the
-    /// recorded-run workload (<see cref="SearchSpec"/>) with no recording (<c>none</c>), the default writer (<c>file</c>)
+    /// recorded-run workload (<see cref="BuildSearch"/>) with no recording (<c>none</c>), the default writer (<c>file</c>)
     /// or <see cref="ReplayWriterOptions.EncodeOnCaller"/> (<c>caller</c>); runs it until the JIT has settled; collects
     /// the heap; and times the next TICKS ticks of the same run.
     /// <para>
@@ -243,24 +257,25 @@ public sealed class ReplaySuite : IBenchSuite
             throw new ArgumentException($"TICKS must be a whole number in 1..100000, not '{args[1]}'");
 
         string path = Path.Combine(Path.GetTempPath(), $"sim-bench-job-{Environment.ProcessId}.replay");
-        var spec = SearchSpec();
         try
         {
-            using var world = World.Create(spec.Seed);
-            var pipeline = ContinuousRun.Build(world, spec);
-            using var writer = args[0] == "none" ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, ticks, "bench"), options);
-            if (writer is not null) SearchRecording.AddTo(pipeline, writer);
-            // Warm-up in steps of 100 ticks: at least 600 (the writer's per-chunk code is called once every 12 ticks,
-            // and tiered compilation replaces a method after 30 calls), then until two steps in a row compile nothing.
-            long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
-            for (int warm = 0, quiet = 0; warm < 2400 && (warm < 600 || quiet < 2); warm += 100)
+            var (world, pipeline, writer) = BuildSearch(ticks, args[0] == "none" ? null : path, options);
+            using (world)
+            using (writer)
             {
-                pipeline.Run(100);
-                long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-                quiet = now == methods ? quiet + 1 : 0;
-                methods = now;
+                // Warm-up in steps of 100 ticks: at least 600 (the writer's per-chunk code is called once every 12
+                // ticks, and tiered compilation replaces a method after 30 calls), then until two steps in a row
+                // compile nothing.
+                long methods = System.Runtime.JitInfo.GetCompiledMethodCount();
+                for (int warm = 0, quiet = 0; warm < 2400 && (warm < 600 || quiet < 2); warm += 100)
+                {
+                    pipeline.Run(100);
+                    long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                    quiet = now == methods ? quiet + 1 : 0;
+                    methods = now;
+                }
+                return Time(() => pipeline.Run(ticks));
             }
-            return Time(() => pipeline.Run(ticks));
         }
         finally
         {
