@@ -1,15 +1,17 @@
 namespace Sim.Engine;
 
 /// <summary>
-/// Advances a world one tick at a time through the fixed stage list of <see cref="Stages"/>. For each stage, in order:
-/// every system's BeforeUpdate, Update, AfterUpdate; then the world's <see cref="CommandBuffer"/> plays back, so the
-/// next stage sees the structural changes of the last. Empty stages cost nothing.
+/// Advances a world one tick at a time through an ordered list of <see cref="Stage"/>s given once, at construction.
+/// For each stage, in order: every system's BeforeUpdate, Update, AfterUpdate; then the world's
+/// <see cref="CommandBuffer"/> plays back, so the next stage sees the structural changes of the last. Empty stages
+/// cost nothing. The engine defines no stages: the caller's list is the tick's order.
 /// </summary>
 /// <example><code>
+/// Stage spawn = new("spawn"), metrics = new("metrics");
 /// using var world = World.Create(seed: 7);
-/// var pipeline = new Pipeline(world)
-///     .Add(Stages.Spawn, new SpawnSystem())
-///     .Add(Stages.Metrics, new MetricsSystem());
+/// var pipeline = new Pipeline(world, [spawn, metrics])
+///     .Add(spawn, new SpawnSystem())
+///     .Add(metrics, new MetricsSystem());
 /// pipeline.Run(ticks: 100);
 /// </code></example>
 public sealed class Pipeline
@@ -17,12 +19,18 @@ public sealed class Pipeline
     private readonly Group[] _stages;
     private bool _initialized;
 
-    /// <summary>Creates a pipeline for <paramref name="world"/> with one empty group per stage.</summary>
-    public Pipeline(World world, IReadOnlyList<string>? stages = null)
+    /// <summary>Creates a pipeline for <paramref name="world"/> with one empty group per stage of <paramref name="stages"/>, in that order.</summary>
+    public Pipeline(World world, IReadOnlyList<Stage> stages)
     {
+        if (stages.Count == 0) throw new ArgumentException("a pipeline needs at least one stage");
+        if (stages.Distinct().Count() != stages.Count) throw new ArgumentException("a pipeline's stages must be distinct");
         World = world;
-        _stages = (stages ?? Stages.Order).Select(s => new Group(s)).ToArray();
+        Stages = stages.ToArray();
+        _stages = Stages.Select(s => new Group(s.Name)).ToArray();
     }
+
+    /// <summary>The stages, in run order.</summary>
+    public IReadOnlyList<Stage> Stages { get; }
 
     /// <summary>The world this pipeline advances.</summary>
     public World World { get; }
@@ -34,9 +42,9 @@ public sealed class Pipeline
     public SystemProfiler? Profiler { get; private set; }
 
     /// <summary>Adds <paramref name="system"/> at the end of stage <paramref name="stage"/>.</summary>
-    public Pipeline Add(string stage, ISystem system)
+    public Pipeline Add(Stage stage, ISystem system)
     {
-        var group = _stages.FirstOrDefault(g => g.Name == stage)
+        var group = _stages.FirstOrDefault(g => g.Name == stage.Name)
             ?? throw new ArgumentException($"unknown stage '{stage}'; stages are: {string.Join(", ", _stages.Select(g => g.Name))}");
         if (_initialized) system.Initialize(World);
         group.Add(system);

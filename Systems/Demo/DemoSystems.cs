@@ -13,7 +13,7 @@ public static class DemoSystems
     {
         world.Resources.Set(config);
         world.Resources.Set(new DemoMetrics());
-        return new Pipeline(world)
+        return Stages.NewPipeline(world)
             .Add(Stages.Spawn, new SpawnSystem())
             .Add(Stages.SearchSelect, new MoveSystem())
             .Add(Stages.SearchSelect, new BounceSystem())

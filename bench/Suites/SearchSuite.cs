@@ -78,19 +78,27 @@ public sealed class SearchSuite : IBenchSuite
 
         using var world = World.Create(3);
         var run = new SearchRun(env, policy, null, 3, (agent, episode) =>
-            episode > 0 ? null : (pool[agent.Index], (ulong)agent.Index));
+            episode > 0 ? null : new EpisodeTask(pool[agent], (ulong)agent));
         var pipeline = SearchPipeline.Build(world, run, agents,
             () => new Mcts(new MctsConfig(ExpandWidth: k, Guidance: Guidance.Verifier)), new Budget(BudgetUnit.PolicyCalls, 1_000_000));
         pipeline.Run(1); // warm up
-        long before = run.Agents.Sum(a => a.Ledger.Tokens);
+        long before = Tokens(world);
         long t0 = Stopwatch.GetTimestamp();
         pipeline.Run(ticks);
         double secs = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        double searchRate = (run.Agents.Sum(a => a.Ledger.Tokens) - before) / secs;
+        double searchRate = (Tokens(world) - before) / secs;
         report.Add("search.batching.transformer_tokens_per_s", searchRate, "1/s", "tokens generated per second of MCTS ticks, 64 agents x 4 samples");
         report.Add("search.batching.standalone_tokens_per_s", standaloneRate, "1/s", "the same model sampling 64 contexts x 4 standalone");
         report.Add("search.batching.efficiency", searchRate / standaloneRate, "x",
             "target >= 0.8; no KV-prefix reuse between sibling nodes yet (the sampler builds a fresh cache per call)");
+    }
+
+    // Tokens every agent has spent in its current episode, summed by query over the agents' ledgers.
+    private static long Tokens(World world)
+    {
+        long sum = 0;
+        world.Query(AgentQuery.Agents, (ref ComputeLedger l) => sum += l.Tokens);
+        return sum;
     }
 
     private readonly record struct Result(double PerSecond, double PerCpuSecond, double NodesPerSecond, double LinesPerSecond, double SolveRate);
@@ -124,9 +132,8 @@ public sealed class SearchSuite : IBenchSuite
         var costs = pool.Select(p => budget.For(env, p)).ToArray();
         var run = new SearchRun(env, policy, null, 7, (agent, episode) =>
         {
-            int i = (int)((agent.Index + (long)episode * 131) % pool.Count);
-            agent.Budget = costs[i];
-            return (pool[i], StableHash.Combine((ulong)agent.Index, (ulong)episode));
+            int i = (int)((agent + (long)episode * 131) % pool.Count);
+            return new EpisodeTask(pool[i], StableHash.Combine((ulong)agent, (ulong)episode), costs[i]);
         });
         var pipeline = SearchPipeline.Build(world, run, Agents, SearchAlgorithms.Create(search, 8), costs[0]);
         WarmUp(pipeline, quick);

@@ -1,5 +1,6 @@
 using Sim.Engine;
 using Sim.Replay;
+using Sim.Systems;
 using Sim.Systems.Recording;
 
 namespace Sim.Bench.Suites;
@@ -34,7 +35,7 @@ public static class SearchWorkload
     {
         using var world = World.Create(seed);
         using var writer = ReplayWriter.Create(path, Header with { Seed = seed }, options);
-        var pipeline = new Pipeline(world).Add(Stages.SearchSelect, new GrowSystem(agents, maxGrowth, episodeNodes));
+        var pipeline = Stages.NewPipeline(world).Add(Stages.SearchSelect, new GrowSystem(agents, maxGrowth, episodeNodes));
         pipeline.Add(Stages.Record, new RecordSystem(writer)
             .TrackEntities(new QueryDescription().WithAll<AgentTag>(), EntityKind.Agent, (w, e) => $"agent-{w.Get<AgentTag>(e).Number}")
             .TrackEntities(new QueryDescription().WithAll<TaskTag>(), EntityKind.Task, (w, e) => $"task-{w.Get<TaskTag>(e).Number}")

@@ -73,7 +73,7 @@ public static class RunCommand
             var rate = new Proportion(m.Solved, m.Episodes);
             double secs = Math.Max(1e-9, sw.Elapsed.TotalSeconds);
             double episodes = Math.Max(1, m.Episodes);
-            string guidanceName = run.Agents[0].Algorithm.SignalName;
+            string guidanceName = run.SignalName;
             if (ctx.Json)
             {
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new

@@ -5,150 +5,123 @@ using Sim.Environments;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// One solver working on one task: its problem, its search tree and algorithm, its budget and compute ledger, and its
-/// episode status. Held by the <see cref="AgentComponent"/> of an agent entity. The search systems touch an agent from
-/// one thread at a time; algorithms use <see cref="Request"/> in <c>search.select</c> and read
-/// <see cref="NewNodes"/> in <c>search.backup</c>.
+/// A view of one agent entity's components, made by the search systems for the length of one call: its
+/// <see cref="AgentEpisode"/>, <see cref="Search.Budget"/>, <see cref="ComputeLedger"/>, its tree (through
+/// <see cref="TreeHandle"/>), its algorithm (<see cref="SearchState"/>) and its <see cref="TickWork"/>. Reads and
+/// writes go straight to the components. Algorithms use <see cref="Request"/> in <c>search.select</c> and read
+/// <see cref="NewNodes"/> in <c>search.backup</c>. A <c>ref struct</c>: it cannot outlive the query that made it.
 /// </summary>
-public sealed class SearchAgent
+public readonly ref struct SearchAgent
 {
-    internal readonly List<Expansion> Requests = new();
-    internal readonly List<int> Fresh = new();
-    // Existing nodes whose statistics changed this tick other than through this tick's new nodes (see Touch).
-    internal readonly List<int> Touched = new();
-    internal readonly List<ProposedStep> Proposed = new();
-    internal readonly List<PolicyContext> Contexts = new();
-    // Where each request's proposals are in this tick's policy batches (filled by the policy stage, read by the environments stage).
-    internal readonly List<(PolicySystem.Batch Batch, int Index)> Slots = new();
-    internal bool Recorded;
-    // The replay must clear this agent's tree next tick: a reader applies a tick's clears before its node records,
-    // so clearing in the tick that also carries the finished tree's chosen path would mix the two trees.
-    internal bool ClearPending;
-    // The verdict table of the current problem (looked up once per episode) and this tick's cache lookups, added to
-    // the shared counters once per tick.
-    internal VerdictCache.Table? VerdictTable;
-    internal int CacheHits, CacheMisses;
-    // The episodes stage decided that the agent starts a task (NextTask, or one asked of the run on every core when the
-    // run's assignment is per agent); search.select starts it. Retired: the run had no task left for it (per-agent
-    // assignment only), so it is not asked again.
-    internal (Problem Problem, ulong Seed) NextTask;
-    internal bool StartPending, Retired;
-    internal SearchRun? Run;
-    // When the run is recorded: the completion of the episode this agent finished this tick, made on its own core in
-    // the backup pass (SearchRecording.Emit); the episodes stage makes the episode record, in agent order.
-    internal string? Completion;
+    private readonly ref AgentEpisode _episode;
+    private readonly ref Budget _budget;
+    private readonly ref ComputeLedger _ledger;
 
-    /// <summary>Makes an agent that runs <paramref name="algorithm"/>.</summary>
-    public SearchAgent(int index, SearchAlgorithm algorithm, Budget budget, int maxDepth)
+    /// <summary>Makes a view over one agent's components.</summary>
+    public SearchAgent(ref AgentEpisode episode, ref Budget budget, ref ComputeLedger ledger, SearchTree tree,
+        SearchAlgorithm algorithm, AgentWork work, SearchRun run)
     {
-        Index = index;
+        _episode = ref episode;
+        _budget = ref budget;
+        _ledger = ref ledger;
+        Tree = tree;
         Algorithm = algorithm;
-        Budget = budget;
-        MaxDepth = maxDepth;
+        Work = work;
+        Run = run;
     }
 
+    /// <summary>The agent's episode component.</summary>
+    public ref AgentEpisode Episode => ref _episode;
+
     /// <summary>The agent's index in the run (0-based, stable).</summary>
-    public int Index { get; }
+    public int Index => _episode.Agent;
 
     /// <summary>The search algorithm (holds the per-agent search state).</summary>
     public SearchAlgorithm Algorithm { get; }
 
     /// <summary>The per-episode budget.</summary>
-    public Budget Budget { get; set; }
-
-    /// <summary>Trajectories longer than this many lines end as wrong (a guard against runaway chains).</summary>
-    public int MaxDepth { get; }
-
-    /// <summary>Memoized verdicts shared with the other agents of the run, or null to call the environment every time.</summary>
-    public VerdictCache? Verdicts { get; set; }
-
-    /// <summary>The environment of the current task.</summary>
-    public IEnvironment Env { get; private set; } = null!;
-
-    /// <summary>The current task.</summary>
-    public Problem Problem { get; private set; } = null!;
-
-    /// <summary>The seed of the current episode (keys every policy draw of the episode).</summary>
-    public ulong EpisodeSeed { get; private set; }
-
-    /// <summary>How many episodes this agent has started.</summary>
-    public int Episodes { get; private set; }
-
-    /// <summary>The search tree of the current episode.</summary>
-    public SearchTree Tree { get; } = new();
+    public ref Budget Budget => ref _budget;
 
     /// <summary>What the current episode has spent so far.</summary>
-    public ComputeLedger Ledger;
+    public ref ComputeLedger Ledger => ref _ledger;
 
-    /// <summary>True once the episode has committed an answer (or given up).</summary>
-    public bool Done { get; private set; }
+    /// <summary>The run (environment, policy, models, shared counters).</summary>
+    public SearchRun Run { get; }
+
+    /// <summary>The agent's work of this tick.</summary>
+    public AgentWork Work { get; }
+
+    /// <summary>Trajectories longer than this many lines end as wrong (a guard against runaway chains).</summary>
+    public int MaxDepth => Run.MaxDepth;
+
+    /// <summary>The environment of the current task.</summary>
+    public IEnvironment Env => Run.Env;
+
+    /// <summary>The current task.</summary>
+    public Problem Problem => _episode.Problem!;
+
+    /// <summary>The seed of the current episode (keys every policy draw of the episode).</summary>
+    public ulong EpisodeSeed => _episode.Seed;
+
+    /// <summary>How many episodes this agent has started.</summary>
+    public int Episodes => _episode.Count;
+
+    /// <summary>The search tree of the current episode.</summary>
+    public SearchTree Tree { get; }
+
+    /// <summary>True once the episode has committed an answer (or given up), or before it starts.</summary>
+    public bool Done => !_episode.Running;
 
     /// <summary>The committed answer node, or -1 when the agent gave no answer.</summary>
-    public int FinalNode { get; private set; } = -1;
+    public int FinalNode => _episode.FinalNode;
 
     /// <summary>True when the committed answer is correct (graded by the answer verifier).</summary>
-    public bool Solved => FinalNode >= 0 && Tree[FinalNode].Correct;
+    public bool Solved => _episode.Solved;
 
     /// <summary>The committed answer's outcome reward: 1 or 0 where answers are verified exactly, the judge's score on
     /// <c>judge</c>; 0 without an answer.</summary>
-    public double FinalReward => FinalNode < 0 ? 0 : Tree[FinalNode].Kind == NodeKind.Answer ? Tree[FinalNode].Reward : Tree[FinalNode].Correct ? 1 : 0;
+    public double FinalReward => _episode.Reward;
 
     /// <summary>The tick the episode started on.</summary>
-    public long StartTick { get; private set; }
+    public long StartTick => _episode.StartTick;
 
-    /// <summary>The nodes made for this agent in the current tick (filled by the environment stage).</summary>
-    public IReadOnlyList<int> NewNodes => Fresh;
+    /// <summary>The nodes made for this agent in the current tick (filled by the environments stage), in creation order.</summary>
+    public IReadOnlyList<int> NewNodes => Work.Fresh;
+
+    /// <summary>The same nodes, as the list the algorithms iterate.</summary>
+    internal List<int> Fresh => Work.Fresh;
 
     /// <summary>True while the budget allows new work.</summary>
-    public bool HasBudget => !Budget.Exhausted(Ledger);
+    public bool HasBudget => !_budget.Exhausted(_ledger);
 
     /// <summary>
     /// How many of <paramref name="k"/> wanted samples the budget still affords: all of them unless the budget is in
     /// policy calls, then at most what is left (at least 1, so a search never stalls while any budget remains).
     /// </summary>
     public int Affordable(int k) =>
-        Budget.Unit == BudgetUnit.PolicyCalls ? (int)Math.Clamp(Math.Ceiling(Budget.Remaining(Ledger)), 1, k) : k;
+        _budget.Unit == BudgetUnit.PolicyCalls ? (int)Math.Clamp(Math.Ceiling(_budget.Remaining(_ledger)), 1, k) : k;
 
-    /// <summary>Starts an episode on <paramref name="problem"/>.</summary>
-    public void Begin(IEnvironment env, Problem problem, ulong episodeSeed, long tick)
+    /// <summary>Starts an episode of <paramref name="task"/> at <paramref name="tick"/>: resets the ledger, the tree (to
+    /// the environment's start state) and the algorithm.</summary>
+    public void Begin(in EpisodeTask task, long tick)
     {
-        Env = env;
-        Problem = problem;
-        EpisodeSeed = episodeSeed;
-        Episodes++;
-        StartTick = tick;
-        Ledger = default;
-        Done = false;
-        FinalNode = -1;
-        Recorded = false;
-        Requests.Clear();
-        Fresh.Clear();
-        Touched.Clear();
-        Proposed.Clear();
-        VerdictTable = Verdicts?.For(problem);
-        Tree.Reset(env.Start(problem));
+        ref var e = ref _episode;
+        e.Problem = task.Problem;
+        e.Seed = task.Seed;
+        e.Count++;
+        e.StartTick = tick;
+        e.Status = EpisodeStatus.Running;
+        e.FinalNode = -1;
+        e.Solved = false;
+        e.Reward = 0;
+        e.Gold = double.NaN;
+        if (task.Budget is { } b) _budget = b;
+        _ledger = default;
+        Work.Requests.Clear();
+        Work.ClearTick();
+        Work.VerdictTable = Run.Verdicts.For(task.Problem);
+        Tree.Reset(Env.Start(task.Problem));
         Algorithm.Begin(this);
-    }
-
-    // Starts the task the episodes stage assigned (search.select, on the agent's own thread); false when there was none.
-    internal bool StartAssigned(long tick)
-    {
-        StartPending = false;
-        var run = Run!;
-        if (run.ParallelNextProblem)
-        {
-            if (run.NextProblem(this, Episodes) is not { } next)
-            {
-                Retired = true;
-                ClearPending = false;
-                return false;
-            }
-            NextTask = next;
-        }
-        var task = NextTask;
-        NextTask = default;
-        Begin(run.Env, task.Problem, task.Seed, tick);
-        return true;
     }
 
     /// <summary>
@@ -157,7 +130,7 @@ public sealed class SearchAgent
     /// re-visits an answer, an expansion whose lines all merged into existing children. A recorded run sends the path, so
     /// the replay shows the tree as it is; a backup from <see cref="NewNodes"/> needs no call.
     /// </summary>
-    public void Touch(int node) => Touched.Add(node);
+    public void Touch(int node) => Work.Touched.Add(node);
 
     /// <summary>
     /// Asks the policy for <paramref name="k"/> next lines after <paramref name="node"/> this tick. With
@@ -167,29 +140,38 @@ public sealed class SearchAgent
     public void Request(int node, int k, bool merge)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k));
-        Requests.Add(new Expansion(node, k, merge, Tree[node].Expansions++));
+        Work.Requests.Add(new AgentWork.Expansion(node, k, merge, Tree[node].Expansions++));
     }
 
     /// <summary>Builds the policy context of each queued request (on the agent's own thread, before the batched call).</summary>
     internal void BuildContexts()
     {
-        Contexts.Clear();
-        foreach (var r in Requests)
+        var contexts = Work.Contexts;
+        contexts.Clear();
+        foreach (var r in Work.Requests)
         {
             ulong key = StableHash.Combine(StableHash.Combine(EpisodeSeed, (ulong)r.Node), (ulong)r.Ordinal);
-            Contexts.Add(new PolicyContext(Env, Problem, Tree[r.Node].State, Tree.Lines(r.Node), key));
+            contexts.Add(new PolicyContext(Env, Problem, Tree[r.Node].State, Tree.Lines(r.Node), key));
         }
     }
 
-    /// <summary>Commits <paramref name="node"/> (a complete node, or -1 for no answer) and ends the episode.</summary>
+    /// <summary>
+    /// Commits <paramref name="node"/> (a complete node, or -1 for no answer) and ends the episode. The episode takes the
+    /// node's grade and outcome reward as the search has them (the rewards of earlier ticks, folded into the tree).
+    /// </summary>
     public void Commit(int node)
     {
         if (node >= 0 && !Tree[node].Complete) throw new InvalidOperationException("only a complete node can be committed");
-        FinalNode = node;
-        Done = true;
-        Requests.Clear();
+        ref var e = ref _episode;
+        e.FinalNode = node;
+        e.Status = EpisodeStatus.Finished;
+        if (node >= 0)
+        {
+            ref var n = ref Tree[node];
+            e.Solved = n.Correct;
+            e.Reward = n.Kind == NodeKind.Answer ? n.Reward : n.Correct ? 1 : 0;
+            e.Gold = n.Gold;
+        }
+        Work.Requests.Clear();
     }
-
-    /// <summary>A request for children of a node.</summary>
-    internal readonly record struct Expansion(int Node, int K, bool Merge, int Ordinal);
 }

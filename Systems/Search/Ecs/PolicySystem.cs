@@ -5,8 +5,8 @@ using Sim.Engine;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// <c>policy</c>: gathers every agent's queued expansions into one batch and calls the policy once per distinct K
-/// (usually once per tick). Each agent collects its proposals, and is charged for them (one policy call per line, the
+/// <c>policy</c>: gathers every agent's queued expansions (its <see cref="TickWork"/>, by query, in entity order) into
+/// one batch and calls the policy once per distinct K (usually once per tick). Each agent collects its proposals, and is charged for them (one policy call per line, the
 /// line's tokens, and its share of the call's wall time), on its own thread at the start of the environments stage.
 /// </summary>
 public sealed class PolicySystem : ISystem
@@ -29,23 +29,11 @@ public sealed class PolicySystem : ISystem
         var world = tick.World;
         var run = world.Resources.Get<SearchRun>();
         foreach (var b in _batches.Values) b.Contexts.Clear();
-        int total = 0;
-        // The contexts were built on every core in search.select; here they are only gathered, in agent order (the
-        // order of the agent entities), remembering where each request's proposals will be.
-        foreach (var agent in run.Agents)
-        {
-            var requests = agent.Requests;
-            var slots = agent.Slots;
-            slots.Clear();
-            for (int i = 0; i < requests.Count; i++)
-            {
-                int k = requests[i].K;
-                var batch = _last is { } last && last.K == k ? last : Find(k);
-                slots.Add((batch, batch.Contexts.Count));
-                batch.Contexts.Add(agent.Contexts[i]);
-                total += k;
-            }
-        }
+        _total = 0;
+        // The contexts were built on every core in search.select; here they are only gathered, in entity order,
+        // remembering where each request's proposals will be.
+        world.Query(AgentQuery.Agents, _gather ??= Gather);
+        int total = _total;
         if (total == 0) return;
 
         long t0 = Stopwatch.GetTimestamp();
@@ -64,6 +52,25 @@ public sealed class PolicySystem : ISystem
         run.Metrics.Proposals += total;
     }
 
+    private int _total;
+    private ForEach<TickWork>? _gather;
+
+    private void Gather(ref TickWork tickWork)
+    {
+        var work = tickWork.Work;
+        var requests = work.Requests;
+        var slots = work.Slots;
+        slots.Clear();
+        for (int i = 0; i < requests.Count; i++)
+        {
+            int k = requests[i].K;
+            var batch = _last is { } last && last.K == k ? last : Find(k);
+            slots.Add((batch, batch.Contexts.Count));
+            batch.Contexts.Add(work.Contexts[i]);
+            _total += k;
+        }
+    }
+
     private Batch Find(int k)
     {
         if (!_batches.TryGetValue(k, out var batch)) _batches[k] = batch = new Batch(k);
@@ -77,7 +84,9 @@ public sealed class PolicySystem : ISystem
     /// </summary>
     internal static void Collect(SearchAgent agent)
     {
-        var slots = agent.Slots;
+        var slots = agent.Work.Slots;
+        var proposed = agent.Work.Proposed;
+        ref var ledger = ref agent.Ledger;
         for (int i = 0; i < slots.Count; i++)
         {
             var (batch, index) = slots[i];
@@ -86,11 +95,11 @@ public sealed class PolicySystem : ISystem
             for (int j = 0; j < k; j++)
             {
                 var p = output[index * k + j];
-                agent.Proposed.Add(p);
-                agent.Ledger.Tokens += p.Tokens;
+                proposed.Add(p);
+                ledger.Tokens += p.Tokens;
             }
-            agent.Ledger.PolicyCalls += k;
-            agent.Ledger.WallMs += batch.MsPerLine * k;
+            ledger.PolicyCalls += k;
+            ledger.WallMs += batch.MsPerLine * k;
         }
         slots.Clear();
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sim.Engine;
 using Sim.Environments;
 
@@ -6,47 +5,43 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// <c>reward_models</c>: scores every new node of every agent whose algorithm uses a reward model, in one batched call
-/// to the run's <see cref="INodeScorer"/>; charges one reward-model call per node and a share of the call's time.
+/// to the run's <see cref="INodeScorer"/>. Each score goes on the agent as a reward component with source
+/// <see cref="RewardSource.RewardModel"/>: an <see cref="OutcomeReward"/> for a complete node (an ORM's judgement), a
+/// <see cref="ProcessReward"/> for a step (a PRM's); the agent is charged one reward-model call per node and a share of
+/// the call's time.
 /// </summary>
-public sealed class RewardModelSystem : ISystem
+public sealed class RewardModelSystem : NodeScoringSystem<ScoreRequest, double>
 {
-    private readonly List<ScoreRequest> _requests = new();
-    private readonly List<(SearchAgent Agent, int Node)> _owners = new();
-    private double[] _scores = [];
+    /// <inheritdoc />
+    protected override bool Wants(SearchAgent agent)
+    {
+        if (!agent.Algorithm.UsesRewardModel) return false;
+        if (agent.Run.Scorer is null) throw new InvalidOperationException($"{agent.Algorithm.Name} is guided by a reward model, but the run has none");
+        return true;
+    }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick)
+    protected override ScoreRequest Request(SearchAgent agent, int node, ProcessRewards process, OutcomeRewards outcome)
     {
-        var world = tick.World;
-        var run = world.Resources.Get<SearchRun>();
-        _requests.Clear();
-        _owners.Clear();
-        foreach (var agent in run.Agents)
-        {
-            if (!agent.Algorithm.UsesRewardModel || agent.Fresh.Count == 0) continue;
-            if (run.Scorer is null) throw new InvalidOperationException($"{agent.Algorithm.Name} is guided by a reward model, but the run has none");
-            var tree = agent.Tree;
-            foreach (int id in agent.Fresh)
-            {
-                ref var n = ref tree[id];
-                double label = SearchAlgorithm.NodeSignal(tree, id, Guidance.Oracle);
-                ulong key = StableHash.Combine(StableHash.Combine(agent.EpisodeSeed, 0x52AAUL), (ulong)id);
-                _requests.Add(new ScoreRequest(agent.Env, agent.Problem, tree.Lines(id), n.Complete, label, key));
-                _owners.Add((agent, id));
-            }
-        }
-        if (_requests.Count == 0) return;
-        if (_scores.Length < _requests.Count) _scores = new double[_requests.Count * 2];
-        long t0 = Stopwatch.GetTimestamp();
-        run.Scorer!.Score(_requests, _scores.AsSpan(0, _requests.Count));
-        double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / _requests.Count;
+        var tree = agent.Tree;
+        double label = SearchRewards.ExactLabel(tree, node, process, outcome);
+        ulong key = StableHash.Combine(StableHash.Combine(agent.EpisodeSeed, 0x52AAUL), (ulong)node);
+        return new ScoreRequest(agent.Env, agent.Problem, tree.Lines(node), tree[node].Complete, label, key);
+    }
+
+    /// <inheritdoc />
+    protected override void Score(SearchRun run, List<ScoreRequest> requests, Span<double> results, long tick)
+    {
+        run.Scorer!.Score(requests, results);
         run.Metrics.BatchedScorerCalls++;
-        for (int i = 0; i < _owners.Count; i++)
-        {
-            var (agent, id) = _owners[i];
-            agent.Tree[id].ModelScore = _scores[i];
-            agent.Ledger.RewardModelCalls++;
-            agent.Ledger.WallMs += ms;
-        }
+    }
+
+    /// <inheritdoc />
+    protected override void Apply(SearchAgent agent, int node, in double score, double ms, ProcessRewards process, OutcomeRewards outcome)
+    {
+        if (agent.Tree[node].Complete) outcome.Add(new OutcomeReward(node, score, VerdictKind.Ok, RewardSource.RewardModel));
+        else process.Add(new ProcessReward(node, score, VerdictKind.Ok, RewardSource.RewardModel));
+        agent.Ledger.RewardModelCalls++;
+        agent.Ledger.WallMs += ms;
     }
 }

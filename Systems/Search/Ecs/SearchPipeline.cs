@@ -1,35 +1,45 @@
 using Sim.Engine;
+using Sim.Environments;
 
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// Wires the search systems into a world's tick, one per stage of <see cref="Stages"/>:
-/// <c>spawn</c> (<see cref="EpisodeSystem"/>: give agents tasks) → <c>search.select</c> (<see cref="SearchSelectSystem"/>)
-/// → <c>policy</c> (<see cref="PolicySystem"/>, one batched call) → <c>environments</c> (<see cref="StepVerifySystem"/>)
-/// → <c>reward_models</c> (<see cref="RewardModelSystem"/> and <see cref="SelfEvalSystem"/>, one batched call each) → <c>search.backup</c>
-/// (<see cref="SearchBackupSystem"/>) → <c>episodes</c> (<see cref="EpisodeSystem"/>: record outcomes, next tasks).
+/// Makes the agent entities of a search run and wires the search systems into a world's tick, one per stage of
+/// <see cref="Stages"/>: <c>spawn</c> (<see cref="EpisodeSystem"/>: give agents tasks) → <c>search.select</c>
+/// (<see cref="SearchSelectSystem"/>) → <c>policy</c> (<see cref="PolicySystem"/>, one batched call) →
+/// <c>environments</c> (<see cref="EnvironmentSystem"/>: verdicts, <see cref="ProcessReward"/> and
+/// <see cref="OutcomeReward"/> components) → <c>reward_models</c> (<see cref="RewardModelSystem"/> and
+/// <see cref="SelfEvalSystem"/>, one batched call each) → <c>search.backup</c> (<see cref="SearchBackupSystem"/>) →
+/// <c>episodes</c> (<see cref="EpisodeSystem"/>: count outcomes, next tasks). Every system reaches the agents through
+/// <see cref="AgentQuery.Agents"/>.
 /// </summary>
 public static class SearchPipeline
 {
     /// <summary>
     /// Adds <paramref name="agents"/> agent entities to <paramref name="world"/>, each with its own algorithm from
-    /// <paramref name="algorithm"/>, and returns the pipeline that runs them.
+    /// <paramref name="algorithm"/>, a tree from the world's <see cref="TreeStore"/> and empty reward buffers, and
+    /// returns the pipeline that runs them.
     /// </summary>
     public static Pipeline Build(World world, SearchRun run, int agents, Func<SearchAlgorithm> algorithm, Budget budget, int maxDepth = 32)
     {
         if (agents < 1) throw new ArgumentException("a search run needs at least one agent");
         world.Resources.Set(run);
+        if (!world.Resources.TryGet<TreeStore>(out var trees)) world.Resources.Set(trees = new TreeStore());
+        run.AgentCount = agents;
+        run.MaxDepth = maxDepth;
         for (int i = 0; i < agents; i++)
         {
-            var agent = new SearchAgent(i, algorithm(), budget, maxDepth) { Verdicts = run.Verdicts, Run = run };
-            run.Agents.Add(agent);
-            world.Create(new AgentComponent(agent));
+            var search = algorithm();
+            if (i == 0) run.SignalName = search.SignalName;
+            var e = world.Create(AgentEpisode.For(i), budget, new ComputeLedger(), trees.Rent(), new SearchState(search), new TickWork(new AgentWork()));
+            world.Add(e, ProcessRewards.Create());
+            world.Add(e, OutcomeRewards.Create());
         }
-        return new Pipeline(world)
+        return Stages.NewPipeline(world)
             .Add(Stages.Spawn, new EpisodeSystem(countExpansions: false))
             .Add(Stages.SearchSelect, new SearchSelectSystem())
             .Add(Stages.Policy, new PolicySystem())
-            .Add(Stages.Environments, new StepVerifySystem())
+            .Add(Stages.Environments, new EnvironmentSystem())
             .Add(Stages.RewardModels, new RewardModelSystem())
             .Add(Stages.RewardModels, new SelfEvalSystem())
             .Add(Stages.SearchBackup, new SearchBackupSystem())
@@ -49,7 +59,7 @@ public static class SearchPipeline
             pipeline.Tick();
             t++;
             if (run.Active == 0) break;
-            progress?.Invoke((double)run.Metrics.Episodes / Math.Max(1, run.Agents.Count));
+            progress?.Invoke((double)run.Metrics.Episodes / Math.Max(1, run.AgentCount));
         }
         return t;
     }

@@ -4,13 +4,14 @@ using Sim.Environments;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// The world resource the search systems share: the environment, the policy, the reward model, the problem source, the
-/// agents, and the metrics. Made by <see cref="SearchPipeline.Build"/>.
+/// The world resource the search systems share: the environment, the policy, the reward model, the problem source,
+/// and the metrics. The agents themselves are entities (<see cref="AgentQuery.Agents"/>), not a list here. Made by
+/// <see cref="SearchPipeline.Build"/>.
 /// </summary>
 public sealed class SearchRun
 {
     /// <summary>Makes a run.</summary>
-    public SearchRun(IEnvironment env, IPolicy policy, INodeScorer? scorer, ulong seed, Func<SearchAgent, int, (Problem Problem, ulong Seed)?> nextProblem)
+    public SearchRun(IEnvironment env, IPolicy policy, INodeScorer? scorer, ulong seed, Func<int, int, EpisodeTask?> nextProblem)
     {
         Env = env;
         Policy = policy;
@@ -35,28 +36,35 @@ public sealed class SearchRun
     public ulong Seed { get; }
 
     /// <summary>
-    /// Gives an agent its next task (given the agent and its episode number, from 0), or null when it has no more: the
-    /// agent then stays idle. Called from the spawn and episodes stages, on one thread.
+    /// Gives an agent its next task (given the agent's index and its episode number, from 0), or null when it has no
+    /// more: the agent then stays idle. A task may carry its own budget. Called from the spawn and episodes stages, on
+    /// one thread, in agent order, unless <see cref="ParallelNextProblem"/>.
     /// </summary>
-    public Func<SearchAgent, int, (Problem Problem, ulong Seed)?> NextProblem { get; }
+    public Func<int, int, EpisodeTask?> NextProblem { get; }
 
     /// <summary>
-    /// True when <see cref="NextProblem"/> depends only on the agent (its index, its own fields) and the episode number,
-    /// and may set only the agent's own fields: the episodes stage then calls it on every core (problem generation is
-    /// the main cost of starting an episode). False (the default): it is called on one thread, in agent order.
+    /// True when <see cref="NextProblem"/> depends only on its arguments and is thread-safe: <c>search.select</c> then
+    /// calls it on every core (problem generation is the main cost of starting an episode). False (the default): it is
+    /// called on one thread, in agent order.
     /// </summary>
     public bool ParallelNextProblem { get; init; }
 
     /// <summary>The memoized verdicts of the run's problems.</summary>
     public VerdictCache Verdicts { get; } = new();
 
-    /// <summary>The agents, by index.</summary>
-    public List<SearchAgent> Agents { get; } = new();
+    /// <summary>Agents in the run (entities made by <see cref="SearchPipeline.Build"/>).</summary>
+    public int AgentCount { get; internal set; }
+
+    /// <summary>Trajectories longer than this many lines end as wrong (a guard against runaway chains).</summary>
+    public int MaxDepth { get; internal set; } = 32;
+
+    /// <summary>How reports name the search's signal (the first agent's <see cref="SearchAlgorithm.SignalName"/>).</summary>
+    public string SignalName { get; internal set; } = "";
 
     /// <summary>True once <see cref="SearchRecording.AddTo"/> has made the run record its agents' trees and episodes.</summary>
     public bool Recorded { get; internal set; }
 
-    // This tick's tree records, per range of agents, when the run is recorded.
+    // This tick's tree records, per slice of agents, when the run is recorded.
     internal ReplayRanges? ReplayRecords;
 
     /// <summary>What the run has done.</summary>

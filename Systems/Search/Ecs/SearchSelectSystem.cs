@@ -1,33 +1,57 @@
 using Sim.Engine;
+using Sim.Environments;
 
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// <c>search.select</c>: every agent, on every core, first starts the task the episodes stage gave it (if any); then
-/// every working agent either commits (budget spent) or lets its algorithm queue
-/// this tick's expansions. An agent that queues nothing while still working commits its best answer, so no agent stalls.
+/// <c>search.select</c>: by parallel query over the agent entities, every agent first starts the task the episodes
+/// stage gave it (if any); every agent's reward buffers and new-node list of last tick are emptied; then every running agent either commits (budget
+/// spent) or lets its algorithm queue this tick's expansions and builds their policy contexts. An agent that queues
+/// nothing while still running commits its best answer, so no agent stalls.
 /// </summary>
 public sealed class SearchSelectSystem : ISystem
 {
-    internal static readonly QueryDescription Agents = new QueryDescription().WithAll<AgentComponent>();
-
     private long _tick;
-    private Func<SearchAgent, bool>? _select;
+    private SearchRun? _run;
+    private AgentQuery.Body? _select;
 
-    private bool Select(SearchAgent agent)
+    private bool Select(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
-        if (agent.StartPending && !agent.StartAssigned(_tick)) return false;
-        if (agent.Done || agent.Problem is null) return false;
-        agent.Fresh.Clear();
-        agent.Touched.Clear();
-        agent.Proposed.Clear();
+        // Rewards and new nodes are the tick's: the backup of the last tick has folded the rewards into the tree.
+        process.Items.Clear();
+        outcome.Items.Clear();
+        agent.Work.ClearTick();
+        ref var e = ref agent.Episode;
+        if (e.Status == EpisodeStatus.Assigned && !Start(agent)) return false;
+        if (!e.Running) return false;
         if (!agent.HasBudget) agent.Commit(agent.Algorithm.Choose(agent));
         else
         {
             agent.Algorithm.Select(agent);
-            if (!agent.Done && agent.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
+            if (!agent.Done && agent.Work.Requests.Count == 0) agent.Commit(agent.Algorithm.Choose(agent));
             agent.BuildContexts();
         }
+        return true;
+    }
+
+    // Starts the task the episodes stage assigned (on the agent's own core); false when there was none.
+    private bool Start(SearchAgent agent)
+    {
+        ref var e = ref agent.Episode;
+        var run = _run!;
+        if (run.ParallelNextProblem)
+        {
+            if (run.NextProblem(e.Agent, e.Count) is not { } next)
+            {
+                e.Status = EpisodeStatus.Retired;
+                e.ClearPending = false;
+                return false;
+            }
+            e.Next = next;
+        }
+        var task = e.Next;
+        e.Next = default;
+        agent.Begin(task, _tick);
         return true;
     }
 
@@ -35,6 +59,7 @@ public sealed class SearchSelectSystem : ISystem
     public void Update(in TickContext tick)
     {
         _tick = tick.Tick;
-        AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, _select ??= Select);
+        _run = tick.World.Resources.Get<SearchRun>();
+        AgentQuery.ForTimed(tick.World, _select ??= Select);
     }
 }

@@ -42,10 +42,9 @@ public static class ContinuousRun
         var factory = SearchAlgorithms.Create(spec.Search, spec.Budget.Scale, spec.Guidance);
         var run = new SearchRun(spec.Env, spec.Policy, spec.Scorer, spec.Seed, (agent, episode) =>
         {
-            ulong seed = StableHash.Combine(StableHash.Combine(spec.Seed, (ulong)agent.Index), (ulong)episode);
+            ulong seed = StableHash.Combine(StableHash.Combine(spec.Seed, (ulong)agent), (ulong)episode);
             var problem = spec.Env.Sample(seed, spec.Difficulty);
-            agent.Budget = spec.Budget.For(spec.Env, problem);
-            return (problem, seed);
+            return new EpisodeTask(problem, seed, spec.Budget.For(spec.Env, problem));
         }) { ParallelNextProblem = true, SelfEvaluator = spec.SelfEvaluator };
         return SearchPipeline.Build(world, run, spec.Agents, factory, new Budget(BudgetUnit.PolicyCalls, 1), spec.MaxDepth);
     }

@@ -4,10 +4,10 @@ using Sim.Systems.Recording;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// This tick's tree records of a recorded search run, one buffer per contiguous range of agents
-/// (<see cref="AgentParallel.ForTimed"/>'s split), filled in <see cref="SearchBackupSystem"/>'s pass on every core.
-/// Ranges are numbered in agent order, so the buffers joined in range order are in agent order whatever the split,
-/// and the replay does not depend on it.
+/// This tick's tree records of a recorded search run, one buffer per slice of agents (the engine's split of
+/// <see cref="AgentQuery.Agents"/> in <see cref="AgentQuery.ForTimed"/>), filled in <see cref="SearchBackupSystem"/>'s
+/// pass on every core. Slices are numbered in entity order, so the buffers joined in slice order are in agent order
+/// whatever the split, and the replay does not depend on it.
 /// <para>
 /// Why per range, not per agent: a buffer per agent cost a few cache misses per agent per tick to fill, to hand on and
 /// to clear (its object, its list, its array), for 256 agents and about three records each; a range's buffer stays in
@@ -16,14 +16,16 @@ namespace Sim.Systems.Search;
 /// </summary>
 internal sealed class ReplayRanges
 {
-    private readonly RangeBuffer[] _ranges;
+    private readonly List<RangeBuffer> _ranges = new();
 
-    /// <summary>Buffers for a run of <paramref name="agents"/> agents.</summary>
-    public ReplayRanges(int agents) =>
-        _ranges = Enumerable.Range(0, AgentParallel.MaxRanges(agents)).Select(_ => new RangeBuffer()).ToArray();
+    /// <summary>Makes sure there is a buffer for each of <paramref name="slices"/> slices (before the parallel pass).</summary>
+    public void EnsureSlices(int slices)
+    {
+        while (_ranges.Count < slices) _ranges.Add(new RangeBuffer());
+    }
 
-    /// <summary>The buffer of range <paramref name="range"/>.</summary>
-    public RangeBuffer this[int range] => _ranges[range];
+    /// <summary>The buffer of slice <paramref name="slice"/>.</summary>
+    public RangeBuffer this[int slice] => _ranges[slice];
 
     /// <summary>Moves every range's records, in range order, into <paramref name="events"/>, and empties the buffers.</summary>
     public void MoveTo(ReplayEvents events)

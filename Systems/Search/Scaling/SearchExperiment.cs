@@ -84,14 +84,13 @@ public static class SearchExperiment
         var run = new SearchRun(spec.Env, spec.Policy, spec.Scorer, spec.Seed, (agent, episode) =>
         {
             if (episode > 0) return null;
-            agent.Budget = budgets[agent.Index];
-            return (spec.Problems[agent.Index], StableHash.Combine(spec.Seed, (ulong)agent.Index));
+            return new EpisodeTask(spec.Problems[agent], StableHash.Combine(spec.Seed, (ulong)agent), budgets[agent]);
         }) { SelfEvaluator = spec.SelfEvaluator };
         var pipeline = SearchPipeline.Build(world, run, spec.Problems.Count, factory, budgets[0], spec.MaxDepth);
         long ticks = SearchPipeline.RunToCompletion(pipeline, 1_000_000, progress);
         sw.Stop();
         var m = run.Metrics;
-        return new ExperimentResult(spec.Search, spec.Scale, run.Agents[0].Algorithm.SignalName, new Proportion(m.Solved, m.Episodes),
+        return new ExperimentResult(spec.Search, spec.Scale, run.SignalName, new Proportion(m.Solved, m.Episodes),
             m.Spent, ticks, sw.Elapsed.TotalSeconds, m.Expansions, m.Proposals, m.MeanReward, m.MeanGold);
     }
 

@@ -33,13 +33,13 @@ public static class SearchRecording
     {
         var run = pipeline.World.Resources.Get<SearchRun>();
         if (run.Recorded) throw new InvalidOperationException("this search run is already recorded");
-        run.ReplayRecords = new ReplayRanges(run.Agents.Count);
+        run.ReplayRecords = new ReplayRanges();
         run.Recorded = true;
+        var world = pipeline.World;
         var recorder = new RecordSystem(writer)
-            .TrackEntities(SearchSelectSystem.Agents, EntityKind.Agent, (world, e) => $"agent {world.Get<AgentComponent>(e).Agent.Index}")
-            .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in AgentComponent a, Span<float> v) =>
+            .TrackEntities(AgentQuery.Agents, EntityKind.Agent, (w, e) => $"agent {w.Get<AgentEpisode>(e).Agent}")
+            .Track("ledger", ["tokens", "policy_calls", "rm_calls", "verifier_calls"], (in ComputeLedger l, Span<float> v) =>
             {
-                var l = a.Agent.Ledger;
                 v[0] = l.Tokens; v[1] = l.PolicyCalls; v[2] = l.RewardModelCalls; v[3] = l.VerifierCalls;
             })
             .TrackMetrics(world =>
@@ -54,10 +54,7 @@ public static class SearchRecording
             })
             // Keyframes restate the live trees: every change to a tree is recorded in its tick (TheReplayHoldsTheLiveTrees
             // checks it for every search kind), so the recorded trees are the live ones and need no copy of their own.
-            .RestateTrees(into =>
-            {
-                foreach (var agent in run.Agents) Restate(into, agent);
-            });
+            .RestateTrees(into => AgentQuery.ForEach(world, (agent, _, _) => Restate(into, agent)));
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }
@@ -69,23 +66,24 @@ public static class SearchRecording
     /// </summary>
     internal static void Emit(SearchAgent agent, int range)
     {
-        agent.Completion = null;
+        agent.Work.Completion = null;
+        ref var e = ref agent.Episode;
         // Assigned a task in the last episodes stage, not started yet (search.select starts it): its old tree was
         // recorded then, and its new one is cleared and sent once it exists.
-        if (agent.StartPending) return;
-        var buffer = agent.Run!.ReplayRecords![range];
-        bool cleared = agent.ClearPending;
+        if (e.Status == EpisodeStatus.Assigned) return;
+        var buffer = agent.Run.ReplayRecords![range];
+        bool cleared = e.ClearPending;
         if (cleared)
         {
             // The episode that began this tick: drop the old tree, then send the new root with its text.
             buffer.Cleared.Add(agent.Index);
-            agent.ClearPending = false;
+            e.ClearPending = false;
         }
-        if (agent.Problem is null) return;
-        bool finished = agent.Done && !agent.Recorded;
-        if (agent.Fresh.Count > 0 || agent.Touched.Count > 0 || finished || cleared)
+        if (e.Problem is null) return;
+        bool finished = e.Status == EpisodeStatus.Finished;
+        if (agent.Fresh.Count > 0 || agent.Work.Touched.Count > 0 || finished || cleared)
             EmitTree(buffer.Nodes, agent, rootIsNew: cleared);
-        if (finished) agent.Completion = Completion(agent);
+        if (finished) agent.Work.Completion = Completion(agent);
     }
 
     /// <summary>
@@ -112,7 +110,7 @@ public static class SearchRecording
         if (rootIsNew) s.Fresh[0] = stamp;
         // The paths above the new nodes, then those whose statistics changed without a new node below them
         // (SearchAgent.Touch); a path stops where an earlier one already went.
-        foreach (var leaves in (ReadOnlySpan<List<int>>)[agent.Fresh, agent.Touched])
+        foreach (var leaves in (ReadOnlySpan<List<int>>)[agent.Fresh, agent.Work.Touched])
         {
             foreach (int leaf in leaves)
             {
@@ -161,7 +159,7 @@ public static class SearchRecording
     /// </summary>
     internal static void Restate(List<TreeNodeRecord> into, SearchAgent agent)
     {
-        if (agent.Problem is null) return;
+        if (agent.Episode.Problem is null) return;
         var tree = agent.Tree;
         var s = _scratch ??= new Scratch();
         int stamp = s.Next(tree.Count);
@@ -179,8 +177,8 @@ public static class SearchRecording
     }
 
     /// <summary>The finished episode of <paramref name="agent"/> as a replay record.</summary>
-    internal static EpisodeRecord Episode(SearchAgent agent, long episode, string completion) =>
-        new(agent.Index, episode, agent.Index, agent.Problem.Question, completion, (float)agent.FinalReward, agent.Solved, agent.Ledger.Tokens);
+    internal static EpisodeRecord Episode(in AgentEpisode agent, in ComputeLedger ledger, long episode, string completion) =>
+        new(agent.Agent, episode, agent.Agent, agent.Problem!.Question, completion, (float)agent.Reward, agent.Solved, ledger.Tokens);
 
     /// <summary>The committed answer's lines, one per line, or "" when the agent committed none.</summary>
     internal static string Completion(SearchAgent agent) =>

@@ -5,26 +5,32 @@ using Sim.Environments;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// <c>environments</c>: on every core, turns each agent's proposals into tree nodes and has the environment verify
-/// them: <see cref="IEnvironment.CheckStep"/> for steps (process reward, next state, solvability),
-/// <see cref="IEnvironment.CheckAnswer"/> for answers (outcome). Corrections go back to the state before the step they
-/// retract; thoughts keep the state. The verdicts are always computed (they are the world's ground truth, used for
-/// grading and recording) but charged to the agent's ledger only when its algorithm reads them
-/// (<see cref="SearchAlgorithm.UsesVerifier"/>).
+/// <c>environments</c>: the one system that connects environments to agents. By parallel query over the agent entities
+/// (slices of agents in entity order, each on one core), it takes each agent's proposals from the policy stage, turns
+/// them into tree nodes, and has the task's environment verify them: <see cref="IEnvironment.CheckStep"/> for steps,
+/// <see cref="IEnvironment.CheckAnswer"/> for answers. The environment's facts (verdict, next state, solvability, the
+/// answer's grade) go on the node; its rewards go on the agent as components: a <see cref="ProcessReward"/> per
+/// verified step, an <see cref="OutcomeReward"/> per verified answer, with source <see cref="RewardSource.Verifier"/>
+/// (<see cref="RewardSource.Judge"/> where the outcome is a proxy with a gold reward beside it). Corrections go back
+/// to the state before the step they retract; thoughts keep the state; neither is verified. Verdicts are always
+/// computed (they are the world's ground truth, used for grading and recording) but charged to the agent's ledger
+/// only when its algorithm reads them (<see cref="SearchAlgorithm.ReadsVerifier"/>).
 /// </summary>
-public sealed class StepVerifySystem : ISystem
+public sealed class EnvironmentSystem : ISystem
 {
-    private static bool Verify(SearchAgent agent)
+    private static bool Verify(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
-        if (agent.Requests.Count == 0) return false;
+        var work = agent.Work;
+        if (work.Requests.Count == 0) return false;
         PolicySystem.Collect(agent);
         var tree = agent.Tree;
+        var proposed = work.Proposed;
         int p = 0;
-        foreach (var r in agent.Requests)
+        foreach (var r in work.Requests)
         {
             for (int j = 0; j < r.K; j++)
             {
-                var prop = agent.Proposed[p++];
+                var prop = proposed[p++];
                 string text = prop.Text ?? "";
                 if (r.Merge)
                 {
@@ -37,15 +43,15 @@ public sealed class StepVerifySystem : ISystem
                 n.Confidence = prop.Confidence;
                 n.Tokens = prop.Tokens;
                 n.Prior = 1;
-                if (CheckNode(agent, id) && agent.Algorithm.ReadsVerifier(n.Kind)) agent.Ledger.VerifierCalls++;
-                agent.Fresh.Add(id);
+                if (CheckNode(agent, id, process, outcome) && agent.Algorithm.ReadsVerifier(n.Kind)) agent.Ledger.VerifierCalls++;
+                work.Fresh.Add(id);
             }
         }
-        agent.Requests.Clear();
-        if (agent.CacheHits + agent.CacheMisses > 0)
+        work.Requests.Clear();
+        if (work.CacheHits + work.CacheMisses > 0)
         {
-            agent.Verdicts?.Count(agent.CacheHits, agent.CacheMisses);
-            agent.CacheHits = agent.CacheMisses = 0;
+            agent.Run.Verdicts.Count(work.CacheHits, work.CacheMisses);
+            work.CacheHits = work.CacheMisses = 0;
         }
         return true;
     }
@@ -61,9 +67,13 @@ public sealed class StepVerifySystem : ISystem
         _ => NodeKind.Step,
     };
 
-    /// <summary>Verifies node <paramref name="id"/> of the agent's tree in place; returns true when the verifier was called.</summary>
-    public static bool CheckNode(SearchAgent agent, int id)
+    /// <summary>
+    /// Verifies node <paramref name="id"/> of the agent's tree: writes the environment's facts on the node and its
+    /// reward into <paramref name="process"/> or <paramref name="outcome"/>. Returns true when the verifier was called.
+    /// </summary>
+    public static bool CheckNode(SearchAgent agent, int id, ProcessRewards process, OutcomeRewards outcome)
     {
+        var work = agent.Work;
         var tree = agent.Tree;
         ref var n = ref tree[id];
         ref var parent = ref tree[n.Parent];
@@ -73,14 +83,14 @@ public sealed class StepVerifySystem : ISystem
             case NodeKind.Step:
             {
                 StepVerdict v;
-                if (agent.VerdictTable is { } table)
+                if (work.VerdictTable is { } table)
                 {
                     v = table.CheckStep(agent.Env, agent.Problem, parent.State, n.PathHash, n.Text, out bool hit);
-                    if (hit) agent.CacheHits++; else agent.CacheMisses++;
+                    if (hit) work.CacheHits++; else work.CacheMisses++;
                 }
                 else v = agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
                 n.Verdict = v.Kind;
-                n.Reward = v.ProcessReward;
+                process.Add(new ProcessReward(id, v.ProcessReward, v.Kind, RewardSource.Verifier));
                 n.State = v.State;
                 n.Solvable = v.Valid ? v.SolvableFromHere : (parent.Solvable == Solvability.No ? Solvability.No : v.SolvableFromHere);
                 called = true;
@@ -90,10 +100,10 @@ public sealed class StepVerifySystem : ISystem
             {
                 AnswerVerdict v;
                 string text;
-                if (agent.VerdictTable is { } table)
+                if (work.VerdictTable is { } table)
                 {
                     v = table.CheckAnswerLine(agent.Env, agent.Problem, n.Text, AnswerText, out text, out bool hit);
-                    if (hit) agent.CacheHits++; else agent.CacheMisses++;
+                    if (hit) work.CacheHits++; else work.CacheMisses++;
                 }
                 else
                 {
@@ -101,22 +111,21 @@ public sealed class StepVerifySystem : ISystem
                     v = agent.Env.CheckAnswer(agent.Problem, text);
                 }
                 n.Verdict = v.Kind;
-                n.Reward = v.Reward;
                 n.Complete = true;
                 n.Correct = v.Correct;
-                n.Gold = v.GoldReward ?? double.NaN;
                 n.AnswerText = text;
+                outcome.Add(new OutcomeReward(id, v.Reward, v.Kind, v.GoldReward is null ? RewardSource.Verifier : RewardSource.Judge,
+                    v.Correct, v.GoldReward ?? double.NaN));
                 called = true;
                 break;
             }
+            // Not verified: the node carries its parent's reward, set when the rewards are folded in (SearchRewards).
             case NodeKind.Correction:
                 n.State = StateBeforeLastStep(tree, n.Parent);
                 n.Verdict = VerdictKind.Ok;
-                n.Reward = parent.Reward;
                 break;
             default:
                 n.Verdict = VerdictKind.Ok;
-                n.Reward = parent.Reward;
                 n.Solvable = parent.Solvable;
                 break;
         }
@@ -147,5 +156,7 @@ public sealed class StepVerifySystem : ISystem
     }
 
     /// <inheritdoc />
-    public void Update(in TickContext tick) => AgentParallel.ForTimed(tick.World.Resources.Get<SearchRun>().Agents, Verify);
+    public void Update(in TickContext tick) => AgentQuery.ForTimed(tick.World, Body);
+
+    private static readonly AgentQuery.Body Body = Verify;
 }
