@@ -4,6 +4,13 @@ namespace Sim.Tests.Engine;
 
 public class PipelineTests
 {
+    // The engine defines no stages: a pipeline runs whatever ordered list it is given.
+    private static class Stages
+    {
+        public static readonly Stage Spawn = new("spawn"), SearchSelect = new("search.select"), Policy = new("policy"), Learning = new("learning"), Metrics = new("metrics");
+        public static readonly Stage[] Order = [Spawn, SearchSelect, Policy, Learning, Metrics];
+    }
+
     private sealed class Probe(string name, List<string> log) : ISystem
     {
         public string Name => name;
@@ -18,7 +25,7 @@ public class PipelineTests
     {
         using var world = World.Create();
         var log = new List<string>();
-        var pipeline = new Pipeline(world)
+        var pipeline = new Pipeline(world, Stages.Order)
             .Add(Stages.Metrics, new Probe("m", log))
             .Add(Stages.Spawn, new Probe("s", log))
             .Add(Stages.Policy, new Probe("p", log));
@@ -40,7 +47,7 @@ public class PipelineTests
         var log = new List<string>();
         var inner = new Group("inner", new Probe("b", log));
         var outer = new Group("outer", new Probe("a", log), inner);
-        var pipeline = new Pipeline(world).Add(Stages.SearchSelect, outer);
+        var pipeline = new Pipeline(world, Stages.Order).Add(Stages.SearchSelect, outer);
         pipeline.Tick();
         Assert.That(log, Is.EqualTo(new[]
         {
@@ -54,7 +61,7 @@ public class PipelineTests
     {
         using var world = World.Create();
         int seenBySecondStage = -1;
-        var pipeline = new Pipeline(world)
+        var pipeline = new Pipeline(world, Stages.Order)
             .Add(Stages.Spawn, new Lambda(t => t.World.Commands.Create()))
             .Add(Stages.Policy, new Lambda(t => seenBySecondStage = t.World.Size));
         pipeline.Tick();
@@ -65,7 +72,7 @@ public class PipelineTests
     public void ProfilerRecordsEverySystemByPath()
     {
         using var world = World.Create();
-        var pipeline = new Pipeline(world)
+        var pipeline = new Pipeline(world, Stages.Order)
             .Add(Stages.Spawn, new Lambda(_ => Thread.SpinWait(1000)))
             .Add(Stages.Learning, new Group("learners", new Lambda(_ => { })))
             .EnableProfiling();
@@ -80,8 +87,16 @@ public class PipelineTests
     public void UnknownStageIsAClearError()
     {
         using var world = World.Create();
-        var ex = Assert.Throws<ArgumentException>(() => new Pipeline(world).Add("nope", new Lambda(_ => { })));
+        var ex = Assert.Throws<ArgumentException>(() => new Pipeline(world, Stages.Order).Add(new Stage("nope"), new Lambda(_ => { })));
         Assert.That(ex!.Message, Does.Contain("spawn"));
+    }
+
+    [Test]
+    public void StagesMustBeDistinctAndPresent()
+    {
+        using var world = World.Create();
+        Assert.Throws<ArgumentException>(() => new Pipeline(world, []));
+        Assert.Throws<ArgumentException>(() => new Pipeline(world, [Stages.Spawn, Stages.Spawn]));
     }
 
     private sealed class Lambda(Action<TickContext> body) : ISystem

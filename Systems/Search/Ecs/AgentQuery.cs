@@ -72,6 +72,15 @@ public static class AgentQuery
         });
     }
 
+    /// <summary>
+    /// A view of agent entity <paramref name="agent"/> outside a system's query (tests, tools, the first tick of a
+    /// custom loop). It points into the entity's chunk: make no structural change to the world while using it.
+    /// </summary>
+    public static SearchAgent View(World world, Entity agent) =>
+        new(ref world.Get<AgentEpisode>(agent), ref world.Get<Budget>(agent), ref world.Get<ComputeLedger>(agent),
+            world.Resources.Get<TreeStore>()[world.Get<TreeHandle>(agent)], world.Get<SearchState>(agent).Algorithm,
+            world.Get<TickWork>(agent).Work, world.Resources.Get<SearchRun>());
+
     private static readonly double MsPerTick = 1000.0 / Stopwatch.Frequency;
 
     /// <summary>One slice's component columns.</summary>

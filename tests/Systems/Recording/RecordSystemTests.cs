@@ -1,6 +1,7 @@
 using NUnit.Framework;
 using Sim.Bench.Suites;
 using Sim.Engine;
+using Sim.Systems;
 using Sim.Replay;
 using Sim.Systems.Demo;
 using static Sim.Tests.Replay.ReplayTestFiles;
@@ -140,7 +141,7 @@ public class RecordSystemTests
             using (var world = World.Create(1))
             using (var writer = ReplayWriter.Create(path, DemoRecording.Header(1, new DemoConfig(), 5, "test"), new ReplayWriterOptions { ChunkTicks = 2 }))
             {
-                var pipeline = new Pipeline(world)
+                var pipeline = Stages.NewPipeline(world)
                     .Add(Stages.Episodes, new EmitNodes((tick, ev) =>
                     {
                         if (tick == 1) foreach (long id in ids) ev.TreeNodes.Add(new TreeNodeRecord(4, id, -1, $"s{id}", 1, 0, 0, false));
@@ -183,7 +184,7 @@ public class RecordSystemTests
         {
             var live = new List<Entity>();
             var hidden = new List<Entity>();
-            var pipeline = new Pipeline(world).Add(Stages.Spawn, new EmitNodes((tick, _) =>
+            var pipeline = Stages.NewPipeline(world).Add(Stages.Spawn, new EmitNodes((tick, _) =>
             {
                 for (int i = 0; i < 3 && live.Count > 0; i++)
                 {

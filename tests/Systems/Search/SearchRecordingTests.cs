@@ -147,8 +147,13 @@ public class SearchRecordingTests
                 for (int t = 0; t < Ticks; t++)
                 {
                     pipeline.Run(1);
-                    live.Add(run.Agents.Where(a => a.Problem is not null).SelectMany(a => Enumerable.Range(0, a.Tree.Count)
-                        .Select(n => $"{a.Index}/{n}: {a.Tree[n].Visits} {(float)a.Tree[n].Q} {(float)a.Tree[n].Reward}")).ToList());
+                    var nodes = new List<string>();
+                    AgentQuery.ForEach(world, (a, _, _) =>
+                    {
+                        if (a.Episode.Problem is null) return;
+                        for (int n = 0; n < a.Tree.Count; n++) nodes.Add($"{a.Index}/{n}: {a.Tree[n].Visits} {(float)a.Tree[n].Q} {(float)a.Tree[n].Reward}");
+                    });
+                    live.Add(nodes);
                 }
             }
             using var r = ReplayReader.Open(path);

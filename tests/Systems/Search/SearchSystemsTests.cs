@@ -120,20 +120,30 @@ public class SearchSystemsTests
     {
         var env = EnvironmentRegistry.Default.Get("countdown");
         var problem = env.Sample(1, 2);
-        var agent = new SearchAgent(0, new SequentialRevision(new RevisionConfig()), new Budget(BudgetUnit.PolicyCalls, 100), 32);
-        agent.Begin(env, problem, 1, 0);
+        using var world = World.Create(1);
+        var run = new SearchRun(env, Policy, null, 1, (_, _) => null);
+        SearchPipeline.Build(world, run, 1, () => new SequentialRevision(new RevisionConfig()), new Budget(BudgetUnit.PolicyCalls, 100));
+        var entities = new List<Entity>();
+        world.GetEntities(AgentQuery.Agents, entities);
+        var agent = AgentQuery.View(world, entities[0]);
+        var process = world.Get<ProcessRewards>(entities[0]);
+        var outcome = world.Get<OutcomeRewards>(entities[0]);
+        agent.Begin(new EpisodeTask(problem, 1), 0);
         var start = agent.Tree[0].State;
         var steps = env.Solve(problem)!.Steps;
         int s1 = agent.Tree.AddChild(0, NodeKind.Step, steps[0]);
-        StepVerifySystem.CheckNode(agent, s1);
+        EnvironmentSystem.CheckNode(agent, s1, process, outcome);
         Assert.That(agent.Tree[s1].Verdict, Is.EqualTo(VerdictKind.Ok));
         Assert.That(agent.Tree[s1].State.ToString(), Is.Not.EqualTo(start.ToString()));
+        Assert.That(process.Items, Is.EqualTo(new[] { new ProcessReward(s1, env.CheckStep(problem, start, steps[0]).ProcessReward, VerdictKind.Ok, RewardSource.Verifier) }));
         int wait = agent.Tree.AddChild(s1, NodeKind.Correction, "Wait: " + steps[0] + " is wrong");
-        StepVerifySystem.CheckNode(agent, wait);
+        EnvironmentSystem.CheckNode(agent, wait, process, outcome);
         Assert.That(agent.Tree[wait].State, Is.SameAs(start));
+        Assert.That(process.Items, Has.Count.EqualTo(1), "a correction is not verified, so it earns no reward of its own");
         int answer = agent.Tree.AddChild(wait, NodeKind.Answer, "Answer: " + env.Solve(problem)!.Answer);
-        StepVerifySystem.CheckNode(agent, answer);
+        EnvironmentSystem.CheckNode(agent, answer, process, outcome);
         Assert.That(agent.Tree[answer].Complete && agent.Tree[answer].Correct, Is.True);
+        Assert.That(outcome.Items.Single(), Is.EqualTo(new OutcomeReward(answer, 1, VerdictKind.Ok, RewardSource.Verifier, true)));
     }
 
     [Test]
