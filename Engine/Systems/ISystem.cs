@@ -9,6 +9,15 @@ public interface ISystem
     /// <summary>The name shown by <c>--profile</c>; defaults to the type's name.</summary>
     string Name => GetType().Name;
 
+    /// <summary>
+    /// The component and resource types this system reads, as documentation that cannot drift: a test compares every
+    /// declaration of the real pipeline with the tick table in <c>docs/architecture.md</c>. Empty when undeclared.
+    /// </summary>
+    IReadOnlyList<Type> Reads => [];
+
+    /// <summary>The component and resource types this system writes (see <see cref="Reads"/>).</summary>
+    IReadOnlyList<Type> Writes => [];
+
     /// <summary>Called once, before the first tick.</summary>
     void Initialize(World world) { }
 

@@ -56,6 +56,18 @@ public sealed partial class RecordSystem : ISystem
     /// <inheritdoc />
     public string Name => "RecordSystem";
 
+    private readonly List<Type> _reads = [typeof(ReplayEvents)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads => _reads;
+
+    /// <summary>Declares what the recorder's callbacks (labels, metrics, restated trees) read beyond its tracked components.</summary>
+    public RecordSystem Reading(params Type[] types)
+    {
+        foreach (var t in types) if (!_reads.Contains(t)) _reads.Add(t);
+        return this;
+    }
+
     /// <summary>Ticks recorded.</summary>
     public long TicksRecorded { get; private set; }
 
@@ -76,6 +88,7 @@ public sealed partial class RecordSystem : ISystem
         var schema = _writer.Header.Component(name) ?? throw new ArgumentException($"component '{name}' is not declared in the replay header");
         if (schema.Fields.Count != fields.Count) throw new ArgumentException($"component '{name}' has {schema.Fields.Count} fields in the header, {fields.Count} here");
         _components.Add(new ComponentTracker<T>(schema, extract));
+        Reading(typeof(T));
         return this;
     }
 
@@ -92,6 +105,7 @@ public sealed partial class RecordSystem : ISystem
         if (System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != 4 * fields.Count || fields.Count == 0)
             throw new ArgumentException($"{typeof(T).Name} is {System.Runtime.CompilerServices.Unsafe.SizeOf<T>()} bytes, not {fields.Count} floats");
         _components.Add(new ComponentTracker<T>(schema, null));
+        Reading(typeof(T));
         return this;
     }
 

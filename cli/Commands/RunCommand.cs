@@ -4,6 +4,7 @@ using System.Text.Json;
 using Sim.Engine;
 using Sim.Environments;
 using Sim.Replay;
+using Sim.Systems;
 using Sim.Systems.Search;
 using Spectre.Console;
 
@@ -42,6 +43,7 @@ public static class RunCommand
         var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var maxDepth = new Option<int>("--max-depth") { Description = "Longest trajectory, in lines", DefaultValueFactory = _ => 32 };
         var output = new Option<string?>("--out") { Description = "Record the run to this replay file (agents, ledgers, search trees, episodes, metrics)" };
+        var plugins = new Option<string[]>("--plugin") { Description = "Add the systems of a compiled assembly (public ISystem types marked [RunsIn(\"stage\")]); repeatable", AllowMultipleArgumentsPerToken = false };
         return f.Make("run", "Run agents that search for solutions, batched across agents, and print a summary", ctx =>
         {
             int n = ctx.Get(agents), t = ctx.Get(ticks), depth = ctx.Get(maxDepth);
@@ -60,6 +62,13 @@ public static class RunCommand
 
             using var world = World.Create(ctx.Seed);
             var pipeline = ContinuousRun.Build(world, spec);
+            var plugged = new List<string>();
+            foreach (var file in ctx.Get(plugins) ?? [])
+                foreach (var (stage, system) in SystemPlugins.Load(file))
+                {
+                    pipeline.Add(stage, system);
+                    plugged.Add($"{system.Name}@{stage}");
+                }
             if (ctx.Profile) pipeline.EnableProfiling();
             string? path = ctx.Get(output);
             using var writer = path is null ? null : ReplayWriter.Create(path, SearchRecording.Header(spec, t, VersionCommand.CodeVersion));
@@ -87,11 +96,12 @@ public static class RunCommand
                     tokens_per_episode = m.Spent.Tokens / episodes, policy_calls_per_episode = m.Spent.PolicyCalls / episodes,
                     verifier_calls_per_episode = m.Spent.VerifierCalls / episodes, rm_calls_per_episode = m.Spent.RewardModelCalls / episodes,
                     steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
-                    state_hash = world.StateHash().ToString("x16"), replay = path,
+                    state_hash = world.StateHash().ToString("x16"), replay = path, plugins = plugged,
                 }));
                 return ExitCodes.Ok;
             }
             ctx.Out.WriteLine($"sim run: {name} ({guidanceName}) on {environment.Name} d{level}, policy {ctx.Get(policy)}, {n} agents, {t} ticks, budget {spec.Budget}, seed {ctx.Seed}");
+            if (plugged.Count > 0) ctx.Out.WriteLine($"plug-in systems: {string.Join(", ", plugged)}");
             var table = new Table().AddColumns("metric", "value");
             table.AddRow("episodes finished", m.Episodes.ToString());
             table.AddRow("solve rate (95% CI)", Markup.Escape(m.Episodes > 0 ? $"{rate.Rate:P1} [{rate.Low:P1}, {rate.High:P1}]" : "-"));
@@ -117,6 +127,6 @@ public static class RunCommand
                 ctx.Console.Write(prof);
             }
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval);
+        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins);
     }
 }

@@ -18,6 +18,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class EnvironmentSystem : ISystem
 {
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(SearchState), typeof(TickWork)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(TreeStore), typeof(ComputeLedger), typeof(TickWork), typeof(ProcessRewards), typeof(OutcomeRewards)];
+
     private static bool Verify(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
         var work = agent.Work;

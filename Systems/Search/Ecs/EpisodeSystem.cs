@@ -20,6 +20,12 @@ public sealed class EpisodeSystem : ISystem
     public EpisodeSystem(bool countExpansions) => _countExpansions = countExpansions;
 
     /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(ComputeLedger), typeof(TickWork)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(AgentEpisode), typeof(SearchMetrics)];
+
+    /// <inheritdoc />
     public string Name => _countExpansions ? "EpisodeSystem" : "EpisodeSpawnSystem";
 
     /// <inheritdoc />

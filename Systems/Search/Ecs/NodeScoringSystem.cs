@@ -21,6 +21,12 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
     private SearchRun? _run;
     private AgentQuery.Visit? _gather, _scatter;
 
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(SearchState), typeof(TickWork), typeof(TreeStore), typeof(ProcessRewards), typeof(OutcomeRewards)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(ProcessRewards), typeof(OutcomeRewards), typeof(ComputeLedger), typeof(SearchMetrics)];
+
     /// <summary>True when the agent's algorithm wants this kind of score at all (checked once per agent per tick).</summary>
     protected abstract bool Wants(SearchAgent agent);
 

@@ -11,6 +11,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class PolicySystem : ISystem
 {
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(TickWork)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(TickWork), typeof(SearchMetrics)];
+
     private readonly Dictionary<int, Batch> _batches = new();
     private Batch? _last;
 

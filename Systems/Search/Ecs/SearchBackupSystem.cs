@@ -12,6 +12,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class SearchBackupSystem : ISystem
 {
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(ProcessRewards), typeof(OutcomeRewards), typeof(TickWork), typeof(SearchState), typeof(Budget), typeof(ComputeLedger)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(TreeStore), typeof(AgentEpisode), typeof(TickWork)];
+
     private static bool Backup(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
         if (agent.Done) return false;

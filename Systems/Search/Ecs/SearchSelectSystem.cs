@@ -11,6 +11,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public sealed class SearchSelectSystem : ISystem
 {
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(Budget), typeof(ComputeLedger), typeof(TreeHandle), typeof(SearchState)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<Type> Writes { get; } = [typeof(AgentEpisode), typeof(Budget), typeof(ComputeLedger), typeof(TickWork), typeof(TreeStore), typeof(ProcessRewards), typeof(OutcomeRewards)];
+
     private long _tick;
     private SearchRun? _run;
     private AgentQuery.Body? _select;

@@ -54,7 +54,8 @@ public static class SearchRecording
             })
             // Keyframes restate the live trees: every change to a tree is recorded in its tick (TheReplayHoldsTheLiveTrees
             // checks it for every search kind), so the recorded trees are the live ones and need no copy of their own.
-            .RestateTrees(into => AgentQuery.ForEach(world, (agent, _, _) => Restate(into, agent)));
+            .RestateTrees(into => AgentQuery.ForEach(world, (agent, _, _) => Restate(into, agent)))
+            .Reading(typeof(AgentEpisode), typeof(TreeStore), typeof(SearchMetrics));
         pipeline.Add(Stages.Record, recorder);
         return recorder;
     }
