@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Sim.Agents.Tokenization;
 using Sim.Engine;
-using Sim.Environments.Judge;
+using Sim.Environments;
 
 namespace Sim.Agents.Policies;
 
@@ -41,15 +41,13 @@ public sealed partial class SimulatedPolicy
         public readonly Dictionary<string, int> SentenceTokens = new(StringComparer.Ordinal);
         public readonly int AnswerPrefixTokens;
 
-        public JudgePlan(JudgeEnvironment env, JudgeSpec spec, string[] lines, SimTokenizer tokenizer)
+        public JudgePlan(IRubricGraded grader, Problem problem, string rubric, string[] lines, SimTokenizer tokenizer)
         {
             Slots = lines.Length - 1;
-            var all = spec with { Required = spec.Topic.KeyPoints.Count };
-            bool Neutral(string s) => JudgeEnvironment.Gold(all, s) == 0
-                && !env.Config.Keywords.Any(k => s.Contains(k, StringComparison.OrdinalIgnoreCase));
+            bool Neutral(string s) => grader.IsNeutral(problem, s);
             Misses = MissTemplates.Where(Neutral).ToArray();
             Paddings = PaddingTemplates.Where(Neutral).ToArray();
-            if (Misses.Length == 0 || Paddings.Length == 0) throw new InvalidOperationException($"judge topic '{spec.Topic.Id}' leaves no neutral sentence");
+            if (Misses.Length == 0 || Paddings.Length == 0) throw new InvalidOperationException($"rubric '{rubric}' leaves no neutral sentence");
             foreach (var s in lines.Take(Slots).Concat(Misses).Concat(Paddings)) SentenceTokens.TryAdd(s, tokenizer.Encode(s).Length);
             MissTokens = Misses.Select(s => SentenceTokens[s] + 1).ToArray();
             PaddingTokens = Paddings.Select(s => SentenceTokens[s] + 1).ToArray();

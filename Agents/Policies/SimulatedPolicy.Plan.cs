@@ -1,5 +1,4 @@
 using Sim.Environments;
-using Sim.Environments.Judge;
 
 namespace Sim.Agents.Policies;
 
@@ -21,7 +20,7 @@ public sealed partial class SimulatedPolicy
         public readonly GammaShape GammaA, GammaB;
         public readonly double FixedQ, FixedConfidence, FixedLogProb;
 
-        // Set on environments with graded free-form answers (judge).
+        // Set on environments whose free-form answers are graded against a rubric (IRubricGraded: the judge).
         public readonly JudgePlan? Judge;
 
         public Plan(IEnvironment env, Problem problem, SimulatedPolicy owner)
@@ -34,11 +33,11 @@ public sealed partial class SimulatedPolicy
             Lines = lines.ToArray();
             Kinds = Lines.Select(StepProtocol.Classify).ToArray();
             Tokens = Array.ConvertAll(Lines, owner.LineTokens);
-            if (env is JudgeEnvironment judge && problem.Spec is JudgeSpec spec && Lines.Length > 1)
+            if (env is IRubricGraded graded && graded.RubricKey(problem) is { } rubric && Lines.Length > 1)
             {
-                // A judge plan depends only on the judge and the rubric, and `sim run` makes a new Problem each
+                // A judge plan depends only on the grader and the rubric, and `sim run` makes a new Problem each
                 // episode: share it, or building it (gold checks and tokenizing a dozen sentences) dominates the run.
-                Judge = owner._judgePlans.GetOrAdd((judge, spec.Topic.Id, spec.Required), _ => new JudgePlan(judge, spec, Lines, owner._tokenizer));
+                Judge = owner._judgePlans.GetOrAdd((graded, rubric), _ => new JudgePlan(graded, problem, rubric, Lines, owner._tokenizer));
                 Errors = Lines.Select(_ => Judge.Misses).ToArray();
                 ErrorTokens = Lines.Select(_ => Judge.MissTokens).ToArray();
                 // The answer line cannot be wrong (it is the draft), so a whole attempt has R chances to miss.

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using Sim.Agents.Tokenization;
 using Sim.Engine;
 using Sim.Environments;
-using Sim.Environments.Judge;
 
 namespace Sim.Agents.Policies;
 
@@ -32,7 +31,7 @@ namespace Sim.Agents.Policies;
 /// independent attempts (ρ = 0) with an exact verifier solves 1 − (1 − p)^N of problems. Thought lines do not change p;
 /// they add v/(1−v) thoughts per productive line on average.</para>
 /// <para><b>Free-form answers (<c>judge</c>).</b> On an environment whose answers are graded, not verified
-/// (<see cref="Sim.Environments.Judge.JudgeEnvironment"/>), the plan is the rubric's R key-point sentences
+/// (<see cref="IRubricGraded"/>, such as the judge), the plan is the rubric's R key-point sentences
 /// <c>k_1 … k_R</c> and the answer is the draft: every effective step, joined by spaces. The trace fills R slots, one per
 /// non-padding step. One proposal: (1) if the trace's last line is a miss (below), with probability r a correction
 /// retracting it; (2) otherwise with probability v a padding sentence (a step that lengthens the answer and makes no key
@@ -58,7 +57,7 @@ public sealed partial class SimulatedPolicy : IPolicy
     private static readonly double LogFloor = Math.Log(1e-12);
 
     private readonly ConditionalWeakTable<Problem, Plan> _plans = new();
-    private readonly ConcurrentDictionary<(JudgeEnvironment, string, int), JudgePlan> _judgePlans = new();
+    private readonly ConcurrentDictionary<(IRubricGraded, string), JudgePlan> _judgePlans = new();
     private readonly SimTokenizer _tokenizer = SimTokenizer.CreateDefault();
     private readonly int[] _thoughtTokens;
     // Token count (plus one for the step delimiter) of each line text seen: `sim run` makes a plan for every episode,

@@ -21,7 +21,7 @@ namespace Sim.Agents.Scoring;
 /// <para><b>Scores</b> are sigmoid outputs in [0, 1], one per line; <see cref="TrajectoryScore.Outcome"/> is the last.</para>
 /// <para><b>Checkpoints</b> are folders with <c>config.json</c> (kind, shape), <c>tokenizer.json</c> and <c>model.bin</c>.</para>
 /// </summary>
-public sealed class RewardModel : IScorer, IDisposable
+public sealed class RewardModel : INodeScorer, IDisposable
 {
     private readonly Net _net;
 
@@ -46,7 +46,7 @@ public sealed class RewardModel : IScorer, IDisposable
     /// <inheritdoc />
     public string Name => Kind switch { ScorerKind.Outcome => "orm", ScorerKind.Process => "prm", _ => "value" };
 
-    /// <inheritdoc />
+    /// <summary>What the scores mean: outcome, process or value.</summary>
     public ScorerKind Kind { get; }
 
     /// <summary>The tokenizer.</summary>
@@ -75,8 +75,34 @@ public sealed class RewardModel : IScorer, IDisposable
         return (ids.ToArray(), ends);
     }
 
-    /// <inheritdoc />
-    public void Score(IReadOnlyList<ScoringInput> batch, TrajectoryScore[] output)
+    private readonly Lock _gate = new();
+    private TrajectoryScore[] _buffer = [];
+    private readonly List<ScoringInput> _inputs = new();
+
+    /// <summary>
+    /// Scores the search's nodes in one batch: a complete node gets the model's outcome estimate, a step node the score
+    /// of its own (last) line; non-finite scores become 0, and every score is clamped to [0, 1]. Thread-safe.
+    /// </summary>
+    public void Score(IReadOnlyList<ScoreRequest> requests, Span<double> scores)
+    {
+        lock (_gate)
+        {
+            _inputs.Clear();
+            foreach (var r in requests) _inputs.Add(new ScoringInput(r.Env, r.Problem, r.Lines));
+            if (_buffer.Length < requests.Count) _buffer = new TrajectoryScore[requests.Count];
+            ScoreTrajectories(_inputs, _buffer);
+            for (int i = 0; i < requests.Count; i++)
+            {
+                var s = _buffer[i];
+                double v = requests[i].IsAnswer || s.StepScores.Length == 0 ? s.Outcome : s.StepScores[^1];
+                scores[i] = Math.Clamp(double.IsFinite(v) ? v : 0, 0, 1);
+            }
+        }
+    }
+
+    /// <summary>Scores every line of every trajectory of <paramref name="batch"/> into <paramref name="output"/>
+    /// (<c>output[i]</c> for <c>batch[i]</c>).</summary>
+    public void ScoreTrajectories(IReadOnlyList<ScoringInput> batch, TrajectoryScore[] output)
     {
         if (output.Length < batch.Count) throw new ArgumentException($"output needs {batch.Count} slots");
         for (int start = 0; start < batch.Count; start += 128)
@@ -173,7 +199,7 @@ public sealed class RewardModel : IScorer, IDisposable
     public (CalibrationReport Steps, CalibrationReport Outcomes) Evaluate(IReadOnlyList<LabelledTrajectory> data)
     {
         var scores = new TrajectoryScore[data.Count];
-        Score(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), scores);
+        ScoreTrajectories(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), scores);
         var sp = new List<double>();
         var sy = new List<bool>();
         var op = new List<double>();

@@ -18,7 +18,7 @@ namespace Sim.Environments.Judge;
 /// acceptance rates; the gold reward says how good the accepted answers really are.</para>
 /// <para><b>Episode end.</b> Only by submitting an answer. <b>Difficulty</b> 1–5: the rubric counts difficulty + 1 key points.</para>
 /// </summary>
-public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>
+public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, IRubricGraded
 {
     /// <summary>Makes a judge with the default biases.</summary>
     public JudgeEnvironment() : this(new JudgeConfig()) { }
@@ -62,6 +62,18 @@ public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>
         long required = Metadata.Integer(Metadata.Required(record.Metadata, "required"), "required");
         if (required < 1 || required > topic.KeyPoints.Count) throw new InvalidDataException($"metadata \"required\" must be in 1..{topic.KeyPoints.Count}");
         return Make(new JudgeSpec(topic, (int)required), record.Id, Metadata.Difficulty(record.Metadata), Metadata.Seed(record.Metadata));
+    }
+
+    /// <inheritdoc />
+    public string? RubricKey(Problem problem) =>
+        problem.Spec is JudgeSpec spec ? $"{spec.Topic.Id}/{spec.Required.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null;
+
+    /// <inheritdoc />
+    public bool IsNeutral(Problem problem, string sentence)
+    {
+        var spec = (JudgeSpec)problem.Spec;
+        return Gold(spec with { Required = spec.Topic.KeyPoints.Count }, sentence) == 0
+            && !Config.Keywords.Any(k => sentence.Contains(k, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The gold quality: the fraction of the required key points the answer makes.</summary>

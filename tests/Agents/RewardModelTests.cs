@@ -61,7 +61,7 @@ public class RewardModelTests
         var losses = rm.Train(data, new RewardModelConfig(Steps: 40, BatchSize: 16, LearningRate: 5e-3));
         Assert.That(losses.Skip(30).Average(), Is.LessThan(losses.Take(5).Average()), "loss falls");
         var scores = new TrajectoryScore[data.Count];
-        rm.Score(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), scores);
+        rm.ScoreTrajectories(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), scores);
         Assert.That(scores.All(s => s.StepScores.All(x => x is >= 0 and <= 1)));
         string dir = Path.Combine(Path.GetTempPath(), $"sim-rm-{Guid.NewGuid():N}");
         try
@@ -70,7 +70,7 @@ public class RewardModelTests
             using var back = RewardModel.Load(dir, torch.CPU);
             Assert.That(back.Kind, Is.EqualTo(kind));
             var again = new TrajectoryScore[data.Count];
-            back.Score(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), again);
+            back.ScoreTrajectories(data.Select(d => new ScoringInput(d.Env, d.Problem, d.Lines)).ToArray(), again);
             for (int i = 0; i < data.Count; i++) Assert.That(again[i].StepScores, Is.EqualTo(scores[i].StepScores));
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }

@@ -1,3 +1,4 @@
+using Sim.Agents.Scoring;
 using Sim.Engine;
 
 namespace Sim.Systems.Search;

@@ -1,3 +1,4 @@
+using Sim.Agents.Scoring;
 using Sim.Engine;
 using Sim.Environments;
 

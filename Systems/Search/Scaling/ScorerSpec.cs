@@ -4,7 +4,7 @@ namespace Sim.Systems.Search;
 
 /// <summary>
 /// Parses the <c>--rm</c> option: <c>simulated</c> or <c>simulated:noise=σ,shrink=δ</c> (a <see cref="SimulatedRewardModel"/>),
-/// or the directory of a reward model trained with <c>sim train rm</c> (a <see cref="LearnedScorer"/>).
+/// or the directory of a reward model trained with <c>sim train rm</c> (a <see cref="RewardModel"/>).
 /// </summary>
 public static class ScorerSpec
 {
@@ -30,6 +30,6 @@ public static class ScorerSpec
         }
         if (!Directory.Exists(spec))
             throw new DirectoryNotFoundException($"--rm: '{spec}' is neither 'simulated[:noise=N]' nor a reward-model directory");
-        return new LearnedScorer(RewardModel.Load(spec));
+        return RewardModel.Load(spec);
     }
 }

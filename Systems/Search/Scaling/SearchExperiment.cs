@@ -1,3 +1,4 @@
+using Sim.Agents.Scoring;
 using System.Diagnostics;
 using Sim.Agents.Policies;
 using Sim.Agents.Tokenization;

@@ -1,9 +1,9 @@
-namespace Sim.Systems.Search;
+namespace Sim.Agents.Scoring;
 
 /// <summary>
 /// A reward or value model as the search sees it, batch first: one call scores every node the agents made in a tick.
-/// This is the narrow interface the search systems need; learned ORM/PRM/value models from <c>Sim.Agents</c> plug in
-/// with an adapter, and <see cref="SimulatedRewardModel"/> stands in for them without a GPU.
+/// The learned ORM/PRM/value model (<see cref="RewardModel"/>) implements it, and the search's
+/// <c>SimulatedRewardModel</c> stands in for one without training.
 /// </summary>
 public interface INodeScorer
 {

@@ -1,6 +1,6 @@
 using Sim.Environments;
 
-namespace Sim.Systems.Search;
+namespace Sim.Agents.Scoring;
 
 /// <summary>One node for a reward model to score: the trajectory up to and including the node's line.</summary>
 /// <param name="Env">The environment.</param>
