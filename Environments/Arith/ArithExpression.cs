@@ -91,86 +91,57 @@ public sealed class ArithExpression
     }
 
     /// <summary>
-    /// Parses an expression of exact numbers, + − × ÷, parentheses and unary minus. Throws <see cref="FormatException"/>
-    /// with a one-line reason on bad input (and on division by zero).
+    /// Parses an expression of exact numbers, + − × ÷, parentheses and unary minus (with <see cref="ExactExpression"/>).
+    /// Throws <see cref="FormatException"/> with a one-line reason on bad input, and <see cref="ArgumentException"/> on
+    /// division by zero.
     /// </summary>
     public static ArithExpression Parse(string text)
     {
-        if (text.Length > 2000) throw new FormatException("expression longer than 2000 characters");
-        var list = new List<(char, int, int, Rational)>();
-        int pos = 0;
-        int root = ParseSum(text, ref pos, list, 0);
-        RationalParser.SkipSpaces(text, ref pos);
-        if (pos != text.Length) throw new FormatException($"unexpected '{text[pos]}' at position {pos + 1} of the expression");
-        if (root != list.Count - 1) throw new FormatException("internal: root is not last");
-        return FromNodes(list);
+        var builder = new TreeBuilder(new List<(char, int, int, Rational)>());
+        if (!ExactExpression.TryParse<int, TreeBuilder>(text, Syntax, ref builder, out int root, out var error))
+            throw new FormatException($"{error.Message} in the expression");
+        if (root != builder.Nodes.Count - 1) throw new FormatException("internal: root is not last");
+        return FromNodes(builder.Nodes);
     }
 
-    private static int ParseSum(string s, ref int pos, List<(char, int, int, Rational)> list, int depth)
-    {
-        int left = ParseProduct(s, ref pos, list, depth);
-        while (true)
-        {
-            RationalParser.SkipSpaces(s, ref pos);
-            if (pos >= s.Length) return left;
-            char op = BinaryStep.NormalizeOp(s[pos]);
-            if (op is not ('+' or '-')) return left;
-            pos++;
-            int right = ParseProduct(s, ref pos, list, depth);
-            list.Add((op, left, right, default));
-            left = list.Count - 1;
-        }
-    }
+    private static readonly ExpressionSyntax Syntax = new(MaxDepth: 50, UnaryMinus: true);
 
-    private static int ParseProduct(string s, ref int pos, List<(char, int, int, Rational)> list, int depth)
+    // Builds the node list, children first: a negative literal stays a leaf; a negated subexpression becomes 0 - e.
+    private readonly struct TreeBuilder(List<(char Op, int Left, int Right, Rational Leaf)> nodes) : IExpressionSemantics<int>
     {
-        int left = ParseUnary(s, ref pos, list, depth);
-        while (true)
-        {
-            RationalParser.SkipSpaces(s, ref pos);
-            if (pos >= s.Length) return left;
-            char op = BinaryStep.NormalizeOp(s[pos]);
-            if (op is not ('*' or '/')) return left;
-            pos++;
-            int right = ParseUnary(s, ref pos, list, depth);
-            list.Add((op, left, right, default));
-            left = list.Count - 1;
-        }
-    }
+        public List<(char Op, int Left, int Right, Rational Leaf)> Nodes { get; } = nodes;
 
-    private static int ParseUnary(string s, ref int pos, List<(char, int, int, Rational)> list, int depth)
-    {
-        if (depth > 50) throw new FormatException("expression nested too deeply");
-        RationalParser.SkipSpaces(s, ref pos);
-        if (pos >= s.Length) throw new FormatException("expression ends early");
-        if (RationalParser.IsMinus(s[pos]))
+        public bool Number(Rational value, out int result, out string? error)
         {
-            pos++;
-            RationalParser.SkipSpaces(s, ref pos);
-            // A negative literal stays a leaf; a negated subexpression becomes 0 - e.
-            if (pos < s.Length && char.IsAsciiDigit(s[pos]) && RationalParser.TryParseUnsigned(s, ref pos, out var lit))
-            {
-                list.Add(('\0', -1, -1, -lit));
-                return list.Count - 1;
-            }
-            list.Add(('\0', -1, -1, Rational.Zero));
-            int zero = list.Count - 1;
-            int inner = ParseUnary(s, ref pos, list, depth + 1);
-            list.Add(('-', zero, inner, default));
-            return list.Count - 1;
+            Nodes.Add(('\0', -1, -1, value));
+            result = Nodes.Count - 1;
+            error = null;
+            return true;
         }
-        if (s[pos] == '(')
+
+        public bool Variable(char name, out int result, out string? error)
         {
-            pos++;
-            int e = ParseSum(s, ref pos, list, depth + 1);
-            RationalParser.SkipSpaces(s, ref pos);
-            if (pos >= s.Length || s[pos] != ')') throw new FormatException("expected ')' in the expression");
-            pos++;
-            return e;
+            result = -1;
+            error = "arithmetic expressions have no variables";
+            return false;
         }
-        if (!RationalParser.TryParseUnsigned(s, ref pos, out var v)) throw new FormatException($"expected a number at position {pos + 1} of the expression");
-        list.Add(('\0', -1, -1, v));
-        return list.Count - 1;
+
+        public bool Negate(in int value, out int result, out string? error)
+        {
+            Nodes.Add(('\0', -1, -1, Rational.Zero));
+            Nodes.Add(('-', Nodes.Count - 1, value, default));
+            result = Nodes.Count - 1;
+            error = null;
+            return true;
+        }
+
+        public bool Apply(char op, in int left, in int right, out int result, out string? error)
+        {
+            Nodes.Add((op, left, right, default));
+            result = Nodes.Count - 1;
+            error = null;
+            return true;
+        }
     }
 
     /// <summary>The reference steps: every operation in post-order, as <c>a op b = c</c>.</summary>

@@ -64,118 +64,70 @@ public sealed class LinearEquation
         if (text.Length > MaxLength) { error = $"equation longer than {MaxLength} characters"; return false; }
         int eq = text.IndexOf('=');
         if (eq < 0 || text.IndexOf('=', eq + 1) >= 0) { error = "expected one '='"; return false; }
-        var p = new Parser(text.AsSpan(0, eq));
-        if (!p.Sum(0, out var left) || !p.End()) { error = p.Error ?? "bad left side"; return false; }
-        int size = p.Size;
+        var p = new Forms();
+        if (!ExactExpression.TryParse<LinearForm, Forms>(text.AsSpan(0, eq), Syntax, ref p, out var left, out var e)) { error = e.Message; return false; }
+        var q = new Forms();
+        if (!ExactExpression.TryParse<LinearForm, Forms>(text.AsSpan(eq + 1), Syntax, ref q, out var right, out e)) { error = e.Message; return false; }
         bool leftIsX = p.Size == 1 && p.SawX && left.A == Rational.One && left.B.IsZero;
-        bool leftIsNumber = !p.SawX;
-        var q = new Parser(text.AsSpan(eq + 1));
-        if (!q.Sum(0, out var right) || !q.End()) { error = q.Error ?? "bad right side"; return false; }
         bool rightIsX = q.Size == 1 && q.SawX && right.A == Rational.One && right.B.IsZero;
-        bool rightIsNumber = !q.SawX;
-        equation = new LinearEquation(left, right, size + q.Size)
+        equation = new LinearEquation(left, right, p.Size + q.Size)
         {
-            IsSolvedForm = (leftIsX && rightIsNumber) || (rightIsX && leftIsNumber),
+            IsSolvedForm = (leftIsX && !q.SawX) || (rightIsX && !p.SawX),
         };
         error = "";
         return true;
     }
 
-    private ref struct Parser(ReadOnlySpan<char> s)
+    private static readonly ExpressionSyntax Syntax = new(MaxDepth: 40, UnaryMinus: true, UnaryPlus: true, ImplicitMultiplication: true, Variables: "xX");
+
+    // An expression as a linear form A·x + B, counting its numbers and x's; anything not linear is refused.
+    private struct Forms : IExpressionSemantics<LinearForm>
     {
-        private readonly ReadOnlySpan<char> _s = s;
-        private int _pos;
         public int Size;
         public bool SawX;
-        public string? Error;
 
-        private bool Fail(string why) { Error ??= why; return false; }
-
-        private void Skip() { while (_pos < _s.Length && char.IsWhiteSpace(_s[_pos])) _pos++; }
-
-        public bool End()
+        public bool Number(Rational value, out LinearForm result, out string? error)
         {
-            Skip();
-            return _pos == _s.Length || Fail($"unexpected '{_s[_pos]}'");
-        }
-
-        public bool Sum(int depth, out LinearForm v)
-        {
-            if (!Product(depth, out v)) return false;
-            while (true)
-            {
-                Skip();
-                if (_pos >= _s.Length) return true;
-                char op = BinaryStep.NormalizeOp(_s[_pos]);
-                if (op is not ('+' or '-')) return true;
-                _pos++;
-                if (!Product(depth, out var r)) return false;
-                v = op == '+' ? new LinearForm(v.A + r.A, v.B + r.B) : new LinearForm(v.A - r.A, v.B - r.B);
-            }
-        }
-
-        private bool Product(int depth, out LinearForm v)
-        {
-            if (!Unary(depth, out v)) return false;
-            while (true)
-            {
-                Skip();
-                if (_pos >= _s.Length) return true;
-                char c = _s[_pos];
-                char op = BinaryStep.NormalizeOp(c);
-                bool implicitMul = c is 'x' or 'X' or '(';
-                if (op is not ('*' or '/') && !implicitMul) return true;
-                if (!implicitMul) _pos++;
-                if (!Unary(depth, out var r)) return false;
-                if (op == '/')
-                {
-                    if (!r.IsConstant) return Fail("division by an expression in x is not linear");
-                    if (r.B.IsZero) return Fail("division by zero");
-                    v = new LinearForm(v.A / r.B, v.B / r.B);
-                }
-                else
-                {
-                    if (!v.IsConstant && !r.IsConstant) return Fail("x times x is not linear");
-                    v = v.IsConstant ? new LinearForm(r.A * v.B, r.B * v.B) : new LinearForm(v.A * r.B, v.B * r.B);
-                }
-            }
-        }
-
-        private bool Unary(int depth, out LinearForm v)
-        {
-            v = default;
-            if (depth > 40) return Fail("nested too deeply");
-            Skip();
-            if (_pos >= _s.Length) return Fail("expression ends early");
-            char c = _s[_pos];
-            if (RationalParser.IsMinus(c) || c == '+')
-            {
-                _pos++;
-                if (!Unary(depth + 1, out v)) return false;
-                if (RationalParser.IsMinus(c)) v = new LinearForm(-v.A, -v.B);
-                return true;
-            }
-            if (c == '(')
-            {
-                _pos++;
-                if (!Sum(depth + 1, out v)) return false;
-                Skip();
-                if (_pos >= _s.Length || _s[_pos] != ')') return Fail("expected ')'");
-                _pos++;
-                return true;
-            }
-            if (c is 'x' or 'X')
-            {
-                _pos++;
-                Size++;
-                SawX = true;
-                v = new LinearForm(Rational.One, Rational.Zero);
-                return true;
-            }
-            if (!RationalParser.TryParseUnsigned(_s, ref _pos, out var n)) return Fail($"expected a number, x or '(' but found '{c}'");
             Size++;
-            v = new LinearForm(Rational.Zero, n);
+            result = new LinearForm(Rational.Zero, value);
+            error = null;
             return true;
+        }
+
+        public bool Variable(char name, out LinearForm result, out string? error)
+        {
+            Size++;
+            SawX = true;
+            result = new LinearForm(Rational.One, Rational.Zero);
+            error = null;
+            return true;
+        }
+
+        public readonly bool Negate(in LinearForm value, out LinearForm result, out string? error)
+        {
+            result = new LinearForm(-value.A, -value.B);
+            error = null;
+            return true;
+        }
+
+        public readonly bool Apply(char op, in LinearForm left, in LinearForm right, out LinearForm result, out string? error)
+        {
+            error = null;
+            result = default;
+            switch (op)
+            {
+                case '+': result = new LinearForm(left.A + right.A, left.B + right.B); return true;
+                case '-': result = new LinearForm(left.A - right.A, left.B - right.B); return true;
+                case '/':
+                    if (!right.IsConstant) { error = "division by an expression in x is not linear"; return false; }
+                    if (right.B.IsZero) { error = "division by zero"; return false; }
+                    result = new LinearForm(left.A / right.B, left.B / right.B);
+                    return true;
+                default:
+                    if (!left.IsConstant && !right.IsConstant) { error = "x times x is not linear"; return false; }
+                    result = left.IsConstant ? new LinearForm(right.A * left.B, right.B * left.B) : new LinearForm(left.A * right.B, left.B * right.B);
+                    return true;
+            }
         }
     }
 }
