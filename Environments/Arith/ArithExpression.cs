@@ -111,35 +111,33 @@ public sealed class ArithExpression
     {
         public List<(char Op, int Left, int Right, Rational Leaf)> Nodes { get; } = nodes;
 
-        public bool Number(Rational value, out int result, out string? error)
+        public string? Error => "arithmetic expressions have no variables";
+
+        public bool Number(Rational value, out int result)
         {
             Nodes.Add(('\0', -1, -1, value));
             result = Nodes.Count - 1;
-            error = null;
             return true;
         }
 
-        public bool Variable(char name, out int result, out string? error)
+        public bool Variable(char name, out int result)
         {
             result = -1;
-            error = "arithmetic expressions have no variables";
             return false;
         }
 
-        public bool Negate(in int value, out int result, out string? error)
+        public bool Negate(in int value, out int result)
         {
             Nodes.Add(('\0', -1, -1, Rational.Zero));
             Nodes.Add(('-', Nodes.Count - 1, value, default));
             result = Nodes.Count - 1;
-            error = null;
             return true;
         }
 
-        public bool Apply(char op, in int left, in int right, out int result, out string? error)
+        public bool Apply(char op, in int left, in int right, out int result)
         {
             Nodes.Add((op, left, right, default));
             result = Nodes.Count - 1;
-            error = null;
             return true;
         }
     }

@@ -35,7 +35,9 @@ public static class ExpressionChecker
         public int UsedCount;
         public bool Integers;
 
-        public bool Number(Rational value, out Rational result, out string? error)
+        public string? Error { get; private set; }
+
+        public bool Number(Rational value, out Rational result)
         {
             result = value;
             for (int i = 0; i < Numbers.Length; i++)
@@ -44,43 +46,41 @@ public static class ExpressionChecker
                 {
                     Used[i] = true;
                     UsedCount++;
-                    error = null;
                     return true;
                 }
             }
-            error = "uses a number that is not given, or uses one more often than given";
+            Error = "uses a number that is not given, or uses one more often than given";
             return false;
         }
 
-        public readonly bool Variable(char name, out Rational result, out string? error)
+        public bool Variable(char name, out Rational result)
         {
             result = default;
-            error = "countdown expressions have no variables";
+            Error = "countdown expressions have no variables";
             return false;
         }
 
-        public readonly bool Negate(in Rational value, out Rational result, out string? error)
+        public bool Negate(in Rational value, out Rational result)
         {
             result = default;
-            error = "countdown expressions have no negation";
+            Error = "countdown expressions have no negation";
             return false;
         }
 
-        public readonly bool Apply(char op, in Rational left, in Rational right, out Rational result, out string? error)
+        public bool Apply(char op, in Rational left, in Rational right, out Rational result)
         {
-            error = null;
             switch (op)
             {
                 case '+': result = left + right; break;
                 case '-': result = left - right; break;
                 case '*': result = left * right; break;
                 default:
-                    if (!Rational.TryDivide(left, right, out result)) { error = "division by zero"; return false; }
+                    if (!Rational.TryDivide(left, right, out result)) { Error = "division by zero"; return false; }
                     break;
             }
             if (Integers && !(result.Sign > 0 && result.IsInteger))
             {
-                error = "an intermediate value is not a positive integer (the rules allow only exact division and positive results)";
+                Error = "an intermediate value is not a positive integer (the rules allow only exact division and positive results)";
                 return false;
             }
             return true;

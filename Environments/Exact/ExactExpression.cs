@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Sim.Environments.Exact;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class ExactExpression
     {
         value = default!;
         if (text.Length > MaxLength) { error = new($"expression longer than {MaxLength} characters", true); return false; }
-        var c = new Cursor { S = text, Syntax = syntax };
+        var c = new Cursor { S = text, Syntax = syntax, HasVariables = syntax.Variables is { Length: > 0 } };
         if (!Parser<T, TSemantics>.Sum(ref c, ref semantics, 0, out value)) { error = c.Error; return false; }
         c.Skip();
         if (c.Pos != text.Length) { error = new($"unexpected '{text[c.Pos]}' at position {c.Pos + 1}", true); return false; }
@@ -34,11 +36,14 @@ public static class ExactExpression
         public ReadOnlySpan<char> S;
         public int Pos;
         public ExpressionSyntax Syntax;
+        public bool HasVariables;
         public ExpressionError Error;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Skip()
         {
-            while (Pos < S.Length && char.IsWhiteSpace(S[Pos])) Pos++;
+            // Answers rarely hold white space other than ' ': test that first.
+            while (Pos < S.Length && (S[Pos] == ' ' || (S[Pos] <= ' ' || S[Pos] >= '\u0080') && char.IsWhiteSpace(S[Pos]))) Pos++;
         }
 
         public bool Fail(string message, bool syntax)
@@ -47,7 +52,8 @@ public static class ExactExpression
             return false;
         }
 
-        public readonly bool IsVariable(char ch) => Syntax.Variables is { Length: > 0 } v && v.Contains(ch);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly bool IsVariable(char ch) => HasVariables && Syntax.Variables.Contains(ch);
     }
 
     private static class Parser<T, TSemantics> where TSemantics : IExpressionSemantics<T>, allows ref struct
@@ -64,7 +70,7 @@ public static class ExactExpression
                 c.Pos++;
                 if (!Product(ref c, ref sem, depth, out var right)) return false;
                 // A fresh result: `in` and `out` arguments that alias would let the callee clobber its left operand.
-                if (!sem.Apply(op, value, right, out var combined, out var why)) return c.Fail(why ?? "refused", false);
+                if (!sem.Apply(op, value, right, out var combined)) return c.Fail(sem.Error ?? "refused", false);
                 value = combined;
             }
         }
@@ -84,7 +90,7 @@ public static class ExactExpression
                 else c.Pos++;
                 if (!Unary(ref c, ref sem, depth, out var right)) return false;
                 // A fresh result: `in` and `out` arguments that alias would let the callee clobber its left operand.
-                if (!sem.Apply(op, value, right, out var combined, out var why)) return c.Fail(why ?? "refused", false);
+                if (!sem.Apply(op, value, right, out var combined)) return c.Fail(sem.Error ?? "refused", false);
                 value = combined;
             }
         }
@@ -96,16 +102,15 @@ public static class ExactExpression
             c.Skip();
             if (c.Pos >= c.S.Length) return c.Fail("expression ends early", true);
             char ch = c.S[c.Pos];
-            string? why;
             if (c.Syntax.UnaryMinus && RationalParser.IsMinus(ch))
             {
                 c.Pos++;
                 c.Skip();
                 // A negative literal is one number; a negated subexpression is a negation.
                 if (c.Pos < c.S.Length && char.IsAsciiDigit(c.S[c.Pos]) && RationalParser.TryParseUnsigned(c.S, ref c.Pos, out var literal))
-                    return sem.Number(-literal, out value, out why) || c.Fail(why ?? "refused", false);
+                    return sem.Number(-literal, out value) || c.Fail(sem.Error ?? "refused", false);
                 if (!Unary(ref c, ref sem, depth + 1, out var inner)) return false;
-                return sem.Negate(inner, out value, out why) || c.Fail(why ?? "refused", false);
+                return sem.Negate(inner, out value) || c.Fail(sem.Error ?? "refused", false);
             }
             if (c.Syntax.UnaryPlus && ch == '+')
             {
@@ -124,13 +129,13 @@ public static class ExactExpression
             if (c.IsVariable(ch))
             {
                 c.Pos++;
-                return sem.Variable(ch, out value, out why) || c.Fail(why ?? "refused", false);
+                return sem.Variable(ch, out value) || c.Fail(sem.Error ?? "refused", false);
             }
             if (!RationalParser.TryParseUnsigned(c.S, ref c.Pos, out var number))
                 return c.Fail(c.Syntax.Variables is { Length: > 0 }
                     ? $"expected a number, {c.Syntax.Variables[0]} or '(' at position {c.Pos + 1}"
                     : $"expected a number or '(' at position {c.Pos + 1}", true);
-            return sem.Number(number, out value, out why) || c.Fail(why ?? "refused", false);
+            return sem.Number(number, out value) || c.Fail(sem.Error ?? "refused", false);
         }
     }
 }

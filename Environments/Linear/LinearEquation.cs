@@ -86,45 +86,43 @@ public sealed class LinearEquation
         public int Size;
         public bool SawX;
 
-        public bool Number(Rational value, out LinearForm result, out string? error)
+        public string? Error { get; private set; }
+
+        public bool Number(Rational value, out LinearForm result)
         {
             Size++;
             result = new LinearForm(Rational.Zero, value);
-            error = null;
             return true;
         }
 
-        public bool Variable(char name, out LinearForm result, out string? error)
+        public bool Variable(char name, out LinearForm result)
         {
             Size++;
             SawX = true;
             result = new LinearForm(Rational.One, Rational.Zero);
-            error = null;
             return true;
         }
 
-        public readonly bool Negate(in LinearForm value, out LinearForm result, out string? error)
+        public readonly bool Negate(in LinearForm value, out LinearForm result)
         {
             result = new LinearForm(-value.A, -value.B);
-            error = null;
             return true;
         }
 
-        public readonly bool Apply(char op, in LinearForm left, in LinearForm right, out LinearForm result, out string? error)
+        public bool Apply(char op, in LinearForm left, in LinearForm right, out LinearForm result)
         {
-            error = null;
             result = default;
             switch (op)
             {
                 case '+': result = new LinearForm(left.A + right.A, left.B + right.B); return true;
                 case '-': result = new LinearForm(left.A - right.A, left.B - right.B); return true;
                 case '/':
-                    if (!right.IsConstant) { error = "division by an expression in x is not linear"; return false; }
-                    if (right.B.IsZero) { error = "division by zero"; return false; }
+                    if (!right.IsConstant) { Error = "division by an expression in x is not linear"; return false; }
+                    if (right.B.IsZero) { Error = "division by zero"; return false; }
                     result = new LinearForm(left.A / right.B, left.B / right.B);
                     return true;
                 default:
-                    if (!left.IsConstant && !right.IsConstant) { error = "x times x is not linear"; return false; }
+                    if (!left.IsConstant && !right.IsConstant) { Error = "x times x is not linear"; return false; }
                     result = left.IsConstant ? new LinearForm(right.A * left.B, right.B * left.B) : new LinearForm(left.A * right.B, left.B * right.B);
                     return true;
             }

@@ -15,14 +15,14 @@ public class ExactExpressionTests
     private struct Evaluate : IExpressionSemantics<Rational>
     {
         public int Numbers;
-        public bool Number(Rational value, out Rational result, out string? error) { Numbers++; result = value; error = null; return true; }
-        public readonly bool Variable(char name, out Rational result, out string? error) { result = Rational.FromInt(10); error = null; return true; }
-        public readonly bool Negate(in Rational value, out Rational result, out string? error) { result = -value; error = null; return true; }
-        public readonly bool Apply(char op, in Rational l, in Rational r, out Rational result, out string? error)
+        public string? Error { get; private set; }
+        public bool Number(Rational value, out Rational result) { Numbers++; result = value; return true; }
+        public readonly bool Variable(char name, out Rational result) { result = Rational.FromInt(10); return true; }
+        public readonly bool Negate(in Rational value, out Rational result) { result = -value; return true; }
+        public bool Apply(char op, in Rational l, in Rational r, out Rational result)
         {
-            error = null;
             result = op switch { '+' => l + r, '-' => l - r, '*' => l * r, _ => default };
-            if (op == '/' && !Rational.TryDivide(l, r, out result)) { error = "division by zero"; return false; }
+            if (op == '/' && !Rational.TryDivide(l, r, out result)) { Error = "division by zero"; return false; }
             return true;
         }
     }

@@ -61,14 +61,33 @@ public static class AgentQuery
     }
 
     /// <summary>Runs <paramref name="body"/> for every agent on the calling thread, in entity order.</summary>
-    public static void ForEach(World world, Visit body)
+    public static void ForEach(World world, Visit body) => ForEach(world, null, body);
+
+    /// <summary>
+    /// Runs <paramref name="body"/>, on the calling thread in entity order, for every agent that
+    /// <paramref name="filter"/> (given the agent's algorithm and tick work, before any view is made) lets through:
+    /// a pass that touches a few agents costs little more than a scan of two columns.
+    /// </summary>
+    public static void ForEach(World world, Func<SearchAlgorithm, AgentWork, bool>? filter, Visit body)
     {
         var run = world.Resources.Get<SearchRun>();
         var trees = world.Resources.Get<TreeStore>();
         world.QuerySlices(Agents, (in QuerySlice s) =>
         {
-            var cols = new Columns(s, trees, run);
-            for (int i = 0; i < s.Length; i++) body(cols.View(i), cols.Process[i], cols.Outcome[i]);
+            if (filter is not null)
+            {
+                var state = s.Get<SearchState>();
+                var work = s.Get<TickWork>();
+                int first = 0;
+                while (first < s.Length && !filter(state[first].Algorithm, work[first].Work)) first++;
+                if (first == s.Length) return;
+                var cols = new Columns(s, trees, run);
+                for (int i = first; i < s.Length; i++)
+                    if (filter(state[i].Algorithm, work[i].Work)) body(cols.View(i), cols.Process[i], cols.Outcome[i]);
+                return;
+            }
+            var all = new Columns(s, trees, run);
+            for (int i = 0; i < s.Length; i++) body(all.View(i), all.Process[i], all.Outcome[i]);
         });
     }
 

@@ -20,6 +20,10 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
     private double _msPerNode;
     private SearchRun? _run;
     private AgentQuery.Visit? _gather, _scatter;
+    private Func<SearchAlgorithm, AgentWork, bool>? _filter;
+
+    // Agents with new nodes whose algorithm wants this score.
+    private bool Filter(SearchAlgorithm algorithm, AgentWork work) => work.Fresh.Count > 0 && Wants(algorithm);
 
     /// <inheritdoc />
     public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(SearchState), typeof(TickWork), typeof(TreeStore), typeof(ProcessRewards), typeof(OutcomeRewards)];
@@ -27,8 +31,9 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
     /// <inheritdoc />
     public IReadOnlyList<Type> Writes { get; } = [typeof(ProcessRewards), typeof(OutcomeRewards), typeof(ComputeLedger), typeof(SearchMetrics)];
 
-    /// <summary>True when the agent's algorithm wants this kind of score at all (checked once per agent per tick).</summary>
-    protected abstract bool Wants(SearchAgent agent);
+    /// <summary>True when the agent's algorithm wants this kind of score at all (checked once per agent per tick, before
+    /// a view of the agent is made).</summary>
+    protected abstract bool Wants(SearchAlgorithm algorithm);
 
     /// <summary>True when <paramref name="node"/>, new this tick, should be scored.</summary>
     protected virtual bool Wants(SearchAgent agent, int node) => true;
@@ -52,7 +57,7 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
         var world = tick.World;
         _run = world.Resources.Get<SearchRun>();
         _requests.Clear();
-        AgentQuery.ForEach(world, _gather ??= Gather);
+        AgentQuery.ForEach(world, _filter ??= Filter, _gather ??= Gather);
         LastCount = _requests.Count;
         if (_requests.Count == 0) return;
         if (_results.Length < _requests.Count) _results = new TResult[_requests.Count * 2];
@@ -60,12 +65,11 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
         Score(_run, _requests, _results.AsSpan(0, _requests.Count), tick.Tick);
         _msPerNode = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / _requests.Count;
         _next = 0;
-        AgentQuery.ForEach(world, _scatter ??= Scatter);
+        AgentQuery.ForEach(world, _filter, _scatter ??= Scatter);
     }
 
     private void Gather(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
-        if (agent.Fresh.Count == 0 || !Wants(agent)) return;
         foreach (int id in agent.Fresh)
             if (Wants(agent, id)) _requests.Add(Request(agent, id, process, outcome));
     }
@@ -73,7 +77,6 @@ public abstract class NodeScoringSystem<TRequest, TResult> : ISystem
     // The same walk as Gather, so the i-th wanted node gets the i-th result.
     private void Scatter(SearchAgent agent, ProcessRewards process, OutcomeRewards outcome)
     {
-        if (agent.Fresh.Count == 0 || !Wants(agent)) return;
         foreach (int id in agent.Fresh)
             if (Wants(agent, id)) Apply(agent, id, _results[_next++], _msPerNode, process, outcome);
     }

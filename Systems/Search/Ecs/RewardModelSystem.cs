@@ -14,12 +14,11 @@ namespace Sim.Systems.Search;
 public sealed class RewardModelSystem : NodeScoringSystem<ScoreRequest, double>
 {
     /// <inheritdoc />
-    protected override bool Wants(SearchAgent agent)
-    {
-        if (!agent.Algorithm.UsesRewardModel) return false;
-        if (agent.Run.Scorer is null) throw new InvalidOperationException($"{agent.Algorithm.Name} is guided by a reward model, but the run has none");
-        return true;
-    }
+    protected override bool Wants(SearchAlgorithm algorithm) => algorithm.UsesRewardModel;
+
+    /// <inheritdoc />
+    protected override bool Wants(SearchAgent agent, int node) =>
+        agent.Run.Scorer is not null ? true : throw new InvalidOperationException($"{agent.Algorithm.Name} is guided by a reward model, but the run has none");
 
     /// <inheritdoc />
     protected override ScoreRequest Request(SearchAgent agent, int node, ProcessRewards process, OutcomeRewards outcome)

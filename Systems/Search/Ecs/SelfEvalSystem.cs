@@ -16,7 +16,7 @@ namespace Sim.Systems.Search;
 public sealed class SelfEvalSystem : NodeScoringSystem<SelfEvalRequest, SelfEvaluation>
 {
     /// <inheritdoc />
-    protected override bool Wants(SearchAgent agent) => agent.Algorithm.Guidance == Guidance.SelfEval;
+    protected override bool Wants(SearchAlgorithm algorithm) => algorithm.Guidance == Guidance.SelfEval;
 
     /// <inheritdoc />
     protected override bool Wants(SearchAgent agent, int node)
