@@ -23,8 +23,21 @@ public sealed partial class SimulatedPolicy
         // Set on environments whose free-form answers are graded against a rubric (IRubricGraded: the judge).
         public readonly JudgePlan? Judge;
 
+        // The problem's own chance that a whole attempt succeeds (its difficulty; see ProblemSkill).
+        public readonly double Skill;
+
+        private readonly IEnvironment _env;
+        private readonly Problem _problem;
+        private readonly SimulatedPolicy _owner;
+        // The state before each plan line along the reference path, and each depth's candidate steps, made on first use
+        // (a race makes the same arrays twice; either is kept, and both give the same answers).
+        private EnvState[]? _states;
+
         public Plan(IEnvironment env, Problem problem, SimulatedPolicy owner)
         {
+            _env = env;
+            _problem = problem;
+            _owner = owner;
             var cfg = owner.Config;
             var solution = env.HasReferenceSolver ? env.Solve(problem) : null;
             var lines = new List<string>();
@@ -41,15 +54,16 @@ public sealed partial class SimulatedPolicy
                 Errors = Lines.Select(_ => Judge.Misses).ToArray();
                 ErrorTokens = Lines.Select(_ => Judge.MissTokens).ToArray();
                 // The answer line cannot be wrong (it is the draft), so a whole attempt has R chances to miss.
-                Epsilon = cfg.AttemptSkill is { } pj ? 1 - Math.Pow(pj, 1.0 / (Lines.Length - 1)) : cfg.StepErrorRate;
+                Epsilon = ErrorRate(cfg, env, problem, Lines.Length - 1, out Skill);
             }
             else
             {
                 var variants = Array.ConvertAll(Lines, owner.WrongVariants);
                 Errors = Array.ConvertAll(variants, x => x.Lines);
                 ErrorTokens = Array.ConvertAll(variants, x => x.Tokens);
-                Epsilon = cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / Lines.Length) : cfg.StepErrorRate;
+                Epsilon = ErrorRate(cfg, env, problem, Lines.Length, out Skill);
             }
+            _candidates = new Candidates?[Lines.Length];
             double conc = cfg.ConfidenceConcentration;
             HasBeta = !(conc <= 0 || Epsilon <= 0 || Epsilon >= 1);
             if (HasBeta)
@@ -65,6 +79,87 @@ public sealed partial class SimulatedPolicy
                 _ => FixedQ,
             };
             FixedLogProb = Math.Log(Math.Max(FixedConfidence, 1e-12));
+        }
+
+        // ε for a problem whose attempt has `chances` lines that can go wrong. Without spread: the configured ε, or the ε
+        // that makes the attempt succeed with probability exactly AttemptSkill. With spread s: the problem's own
+        // p_i ~ Beta(p·κ, (1 − p)·κ), κ = 1/s − 1, around the nominal p, drawn from a stream keyed by the environment and
+        // the question, so a problem's difficulty is a fixed property of the problem (the same for every policy and
+        // run), then ε_i = 1 − p_i^(1/chances).
+        private static double ErrorRate(SimulatedPolicyConfig cfg, IEnvironment env, Problem problem, int chances, out double skill)
+        {
+            double nominal = cfg.AttemptSkill ?? Math.Pow(1 - cfg.StepErrorRate, chances);
+            if (cfg.Spread <= 0 || nominal <= 0 || nominal >= 1)
+            {
+                skill = nominal;
+                return cfg.AttemptSkill is { } p ? 1 - Math.Pow(p, 1.0 / chances) : cfg.StepErrorRate;
+            }
+            double kappa = 1 / cfg.Spread - 1;
+            var rng = new Sim.Engine.Rng(Sim.Engine.StableHash.Combine(Sim.Engine.StableHash.Of(env.Name), Sim.Engine.StableHash.Of(problem.Question)) ^ 0xD1FF1C0171UL);
+            double a = Gamma(new GammaShape(nominal * kappa), ref rng), b = Gamma(new GammaShape((1 - nominal) * kappa), ref rng);
+            skill = a + b > 0 ? Math.Clamp(a / (a + b), 0, 1) : nominal;
+            return Math.Clamp(1 - Math.Pow(skill, 1.0 / chances), 0, 1);
+        }
+
+        // A valid step at plan depth `depth` (before plan line `depth`) that leads into a dead end: accepted by the
+        // verifier, with no solution below (SolvableFromHere = No). Candidates come from the environment's step list and
+        // are probed in random order with the proposal's stream, up to DeadEndProbes of them, so each dead end is equally
+        // likely; false where the environment cannot list its steps, at the answer line, or when no probe finds one.
+        // What a probe learned is kept per candidate, so a problem's steps are verified at most once.
+        public bool TryDeadEnd(int depth, ref Sim.Engine.Rng rng, out string text, out int tokens)
+        {
+            text = "";
+            tokens = 0;
+            if (depth >= Lines.Length - 1 || _env is not IStepEnumerator steps) return false;
+            var states = _states;
+            if (states is null)
+            {
+                states = new EnvState[Lines.Length];
+                states[0] = _env.Start(_problem);
+                for (int n = 0; n + 1 < Lines.Length; n++) states[n + 1] = _env.CheckStep(_problem, states[n], Lines[n]).State;
+                _states = states;
+            }
+            var candidates = _candidates[depth] ??= new Candidates(steps.CandidateSteps(_problem, states[depth]));
+            int count = candidates.Steps.Count;
+            if (count == 0) return false;
+            for (int probe = 0; probe < DeadEndProbes; probe++)
+            {
+                int i = Index(ref rng, count);
+                ref byte known = ref candidates.Known[i];
+                if (known == 0)
+                {
+                    string step = candidates.Steps[i];
+                    var v = Same(step, Lines[depth]) ? default : _env.CheckStep(_problem, states[depth], step);
+                    known = v.Valid && v.SolvableFromHere == Solvability.No ? (byte)1 : (byte)2;
+                }
+                if (known != 1) continue;
+                text = candidates.Steps[i];
+                tokens = _owner.LineTokens(text);
+                return true;
+            }
+            return false;
+        }
+
+        // Probes of the step list per dead-end mistake before it becomes a slip instead.
+        private const int DeadEndProbes = 8;
+
+        private readonly Candidates?[] _candidates;
+
+        // One depth's candidate steps and what is known of each: 0 unchecked, 1 a dead end, 2 not.
+        private sealed class Candidates(IReadOnlyList<string> steps)
+        {
+            public readonly IReadOnlyList<string> Steps = steps;
+            public readonly byte[] Known = new byte[steps.Count];
+        }
+
+        // A format error of a plan line: a line the environment cannot parse. A step written "a op b = c" loses its result
+        // ("a op b ="); the answer line loses its answer ("Answer:"); any other line is cut in half.
+        internal static string FormatVariant(string line)
+        {
+            if (StepProtocol.Classify(line) == StepKind.Answer) return StepProtocol.AnswerPrefix.TrimEnd();
+            int eq = line.LastIndexOf('=');
+            if (eq > 0) return line[..eq].TrimEnd() + " =";
+            return line.Length > 1 ? line[..(line.Length / 2)] : line + " ?";
         }
 
         // Wrong variants of a correct line: its last number changed by +1, −1 (if positive), +10 and ×2 (if not 0 or 1);

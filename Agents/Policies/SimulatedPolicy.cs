@@ -69,8 +69,11 @@ public sealed partial class SimulatedPolicy : IPolicy
     // only), so a new problem's plan builds no strings for them.
     private readonly LineMemo<(string[] Lines, int[] Tokens)> _wrongVariants;
 
+    // The format error of each plan line seen, and its token count (see Plan.FormatVariant).
+    private readonly LineMemo<(string Line, int Tokens)> _formatVariants;
+
     // The config's fields, read once per proposal on the hot path.
-    private readonly double _repeat, _verbosity, _reflection, _exponent;
+    private readonly double _repeat, _verbosity, _reflection, _exponent, _deadEnd, _formatError;
     private readonly Calibration _calibration;
 
     /// <summary>Makes a policy with the given error model.</summary>
@@ -83,7 +86,14 @@ public sealed partial class SimulatedPolicy : IPolicy
             var lines = Plan.Mutations(line);
             return (lines, Array.ConvertAll(lines, LineTokens));
         });
+        _formatVariants = new LineMemo<(string, int)>(line =>
+        {
+            string bad = Plan.FormatVariant(line);
+            return (bad, LineTokens(bad));
+        });
         _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Count(t) + 1).ToArray();
+        _deadEnd = config.DeadEnd;
+        _formatError = config.FormatError;
         _repeat = config.Repeat;
         _verbosity = config.Verbosity;
         _reflection = config.Reflection;
@@ -205,6 +215,21 @@ public sealed partial class SimulatedPolicy : IPolicy
             return new ProposedStep(plan.Errors[idx][e], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][e]);
         }
         if (rng.NextDouble() < q) return new ProposedStep(plan.Lines[idx], plan.Kinds[idx], logp, c, plan.Tokens[idx]);
+        // A mistake: a dead end (d), a format error (f) or a slip (the rest, and a dead end where none exists).
+        if (_deadEnd + _formatError > 0)
+        {
+            double u = rng.NextDouble();
+            if (u < _deadEnd)
+            {
+                if (plan.TryDeadEnd(idx, ref rng, out string dead, out int deadTokens))
+                    return new ProposedStep(dead, StepKind.Step, logp, c, deadTokens);
+            }
+            else if (u < _deadEnd + _formatError)
+            {
+                var (bad, tokens) = _formatVariants.Get(plan.Lines[idx]);
+                return new ProposedStep(bad, StepProtocol.Classify(bad), logp, c, tokens);
+            }
+        }
         int err = Index(ref rng, plan.Errors[idx].Length);
         return new ProposedStep(plan.Errors[idx][err], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][err]);
     }

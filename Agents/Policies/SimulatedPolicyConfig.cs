@@ -16,6 +16,15 @@ namespace Sim.Agents.Policies;
 /// the last step.</param>
 /// <param name="Verbosity">v: the chance that an on-track proposal is a useless thought line instead of progress (on
 /// <c>judge</c>, a padding sentence that lengthens the answer).</param>
+/// <param name="Spread">s: how much problems differ in difficulty. Each problem's own attempt success is
+/// p_i ~ Beta(p·κ, (1 − p)·κ) with κ = 1/s − 1, around the nominal p (so s is Var[p_i] / (p(1 − p))); 0 makes every
+/// problem's p_i = p. The default, 0.55, is fitted to repeated-sampling coverage curves (docs/agents.md).</param>
+/// <param name="DeadEnd">d: the share of on-track mistakes that are valid steps into a dead end (accepted by the
+/// verifier, no solution below), where the environment can list its steps (<c>IStepEnumerator</c>) and one exists;
+/// otherwise the mistake is a slip.</param>
+/// <param name="FormatError">f: the share of on-track mistakes that are format errors (a line the environment cannot
+/// parse). The rest, 1 − d − f, are slips: the correct line with one number changed (a wrong final answer, on the
+/// answer line).</param>
 public sealed record SimulatedPolicyConfig(
     double StepErrorRate = 0.1,
     double? AttemptSkill = null,
@@ -24,8 +33,24 @@ public sealed record SimulatedPolicyConfig(
     double ConfidenceConcentration = 0.0,
     double Repeat = 0.0,
     double Reflection = 0.0,
-    double Verbosity = 0.0)
+    double Verbosity = 0.0,
+    double Spread = SimulatedPolicyConfig.DefaultSpread,
+    double DeadEnd = SimulatedPolicyConfig.DefaultDeadEnd,
+    double FormatError = SimulatedPolicyConfig.DefaultFormatError)
 {
+    /// <summary>The default per-problem difficulty spread s.</summary>
+    public const double DefaultSpread = 0.55;
+
+    /// <summary>The default share of mistakes that are dead ends.</summary>
+    public const double DefaultDeadEnd = 0.3;
+
+    /// <summary>The default share of mistakes that are format errors.</summary>
+    public const double DefaultFormatError = 0.05;
+
+    /// <summary>The same model with every problem equally hard and every mistake a slip: the i.i.d. policy whose
+    /// best-of-N success is exactly 1 − (1 − p)^N.</summary>
+    public SimulatedPolicyConfig Uniform() => this with { Spread = 0, DeadEnd = 0, FormatError = 0 };
+
     /// <summary>Checks ranges; throws <see cref="ArgumentException"/> with the reason.</summary>
     public SimulatedPolicyConfig Validate()
     {
@@ -40,6 +65,10 @@ public sealed record SimulatedPolicyConfig(
         Unit(Repeat, nameof(Repeat));
         Unit(Reflection, nameof(Reflection));
         Unit(Verbosity, nameof(Verbosity), openTop: true);
+        Unit(Spread, nameof(Spread), openTop: true);
+        Unit(DeadEnd, nameof(DeadEnd));
+        Unit(FormatError, nameof(FormatError));
+        if (DeadEnd + FormatError > 1) throw new ArgumentException("DeadEnd + FormatError must be at most 1");
         return this;
     }
 }

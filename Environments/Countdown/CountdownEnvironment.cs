@@ -22,7 +22,7 @@ namespace Sim.Environments.Countdown;
 /// game24 has 4 numbers from 1..9, 13 or 20 (levels 1–3). Every generated problem is solvable (checked by the solver)
 /// unless <see cref="CountdownConfig.UnsolvableFraction"/> asks otherwise.</para>
 /// </summary>
-public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, CountdownState>
+public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, CountdownState>, IStepEnumerator
 {
     private static readonly string[] NoSolutionWords = ["no solution", "impossible", "unsolvable", "none"];
 
@@ -158,6 +158,28 @@ public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, Countd
 
     /// <inheritdoc />
     protected override CountdownState Start(CountdownSpec spec) => new((Rational[])spec.Numbers.Clone());
+
+    /// <summary>
+    /// Every move from <paramref name="state"/> the step grammar forms: each pair of available numbers and operator,
+    /// once for + and ×, both orders for − and ÷ (division by zero left out), in index order. The rules (positive
+    /// integers under the TV rules) are the step verifier's to apply.
+    /// </summary>
+    public IReadOnlyList<string> CandidateSteps(Problem problem, EnvState state)
+    {
+        var avail = ((CountdownState)state).Available;
+        var result = new List<string>();
+        for (int i = 0; i < avail.Length; i++)
+            for (int j = 0; j < avail.Length; j++)
+            {
+                if (i == j) continue;
+                foreach (char op in "+-*/")
+                {
+                    if ((op is '+' or '*') && j < i) continue;
+                    if (BinaryStep.TryApply(avail[i], op, avail[j], out var r)) result.Add($"{avail[i]} {op} {avail[j]} = {r}");
+                }
+            }
+        return result;
+    }
 
     /// <inheritdoc />
     protected override StepVerdict CheckStep(CountdownSpec spec, CountdownState state, string step)

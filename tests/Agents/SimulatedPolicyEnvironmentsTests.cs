@@ -55,8 +55,8 @@ public class SimulatedPolicyEnvironmentsTests
     {
         var env = EnvironmentRegistry.Default.Get(name);
         if (!env.HasReferenceSolver) Assert.Ignore($"{name} has no reference solver");
-        var perfect = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0, Verbosity: 0.2));
-        var sloppy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.5, ConfidenceConcentration: 2, Verbosity: 0.2, Reflection: 0.3));
+        var perfect = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0, Verbosity: 0.2).Uniform());
+        var sloppy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.5, ConfidenceConcentration: 2, Verbosity: 0.2, Reflection: 0.3).Uniform());
         int solvable = 0, failed = 0;
         for (ulong seed = 0; seed < 12; seed++)
         {
@@ -76,7 +76,7 @@ public class SimulatedPolicyEnvironmentsTests
     public void CodeErrorsAreMutantsOfTheReferenceThatMostlyFailTheHiddenTests()
     {
         var env = EnvironmentRegistry.Default.Get("code");
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 1)); // every proposal is an error
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 1).Uniform()); // every proposal is an error
         int mutants = 0, failing = 0;
         var output = new ProposedStep[8];
         for (ulong seed = 0; seed < 8; seed++)

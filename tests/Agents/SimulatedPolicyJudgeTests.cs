@@ -50,7 +50,7 @@ public class SimulatedPolicyJudgeTests
     public void GoldIsBinomialInTheKeyPoints()
     {
         // Difficulty 2: R = 3 key points. Gold = hits / 3 with hits ~ Binomial(3, 1 − ε).
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 4, Verbosity: 0.2));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 4, Verbosity: 0.2).Uniform());
         var problems = Problems(2000, 2);
         var golds = problems.Select((p, i) => Attempt(policy, Env, p, (ulong)i, 1).Gold).ToArray();
         Assert.That(golds.All(g => g is 0 or 1.0 / 3 or 2.0 / 3 or 1.0), Is.True);
@@ -63,7 +63,7 @@ public class SimulatedPolicyJudgeTests
     [Test]
     public void AttemptSkillFixesThePerfectAnswerRateOnEveryDifficulty()
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: 0.4, ConfidenceConcentration: 2));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: 0.4, ConfidenceConcentration: 2).Uniform());
         var problems = Enumerable.Range(0, 2000).Select(i => Env.Sample((ulong)i + 9000, 1 + i % 5)).ToArray();
         double perfect = problems.Select((p, i) => Attempt(policy, Env, p, (ulong)i, 3).Gold).Count(g => g == 1.0) / 2000.0;
         Assert.That(perfect, Is.EqualTo(0.4).Within(4 * Math.Sqrt(0.24 / 2000)));
@@ -73,7 +73,7 @@ public class SimulatedPolicyJudgeTests
     public void ReflectionRetractsMissesAtTheClosedFormRate()
     {
         // Each slot hits with probability (1 − ε) / (1 − ε·r) = 0.6 / 0.8 = 0.75.
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, Reflection: 0.5));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, Reflection: 0.5).Uniform());
         var results = Problems(1500, 3).Select((p, i) => Attempt(policy, Env, p, (ulong)i, 5)).ToArray();
         double sd = Math.Sqrt(0.75 * 0.25 / 4);
         Assert.That(results.Average(r => r.Gold), Is.EqualTo(0.75).Within(4 * sd / Math.Sqrt(results.Length)));
@@ -83,7 +83,7 @@ public class SimulatedPolicyJudgeTests
     [Test]
     public void BestOfNByTheJudgeImprovesWithN()
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, ConfidenceConcentration: 4, Verbosity: 0.2));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, ConfidenceConcentration: 4, Verbosity: 0.2).Uniform());
         var problems = Problems(300, 3);
         var attempts = problems.Select((p, i) => Enumerable.Range(0, 16).Select(a => Attempt(policy, Env, p, (ulong)i, (ulong)a + 1)).ToArray()).ToArray();
         double Gold(int n) => attempts.Average(a => a.Take(n).MaxBy(r => r.Judge)!.Gold);
@@ -109,7 +109,7 @@ public class SimulatedPolicyJudgeTests
     {
         // Difficulty 3: R = 4. Padding sentences per attempt are negative binomial with mean (R + 1)·v / (1 − v).
         const double v = 0.3;
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.3, Verbosity: v));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.3, Verbosity: v).Uniform());
         var biased = new JudgeEnvironment(new JudgeConfig { LengthBias = 0.1 });
         var fair = new JudgeEnvironment(new JudgeConfig { LengthBias = 0 });
         var problems = Problems(300, 3);
@@ -139,9 +139,9 @@ public class SimulatedPolicyJudgeTests
     public void MissesAndPaddingScoreNothingOnEveryTopicAndTokensAreExact()
     {
         var tokenizer = SimTokenizer.CreateDefault();
-        var allMisses = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 1, Verbosity: 0.5));
-        var perfect = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0));
-        var noisy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, Verbosity: 0.3, Reflection: 0.5, ConfidenceConcentration: 2));
+        var allMisses = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 1, Verbosity: 0.5).Uniform());
+        var perfect = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0).Uniform());
+        var noisy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, Verbosity: 0.3, Reflection: 0.5, ConfidenceConcentration: 2).Uniform());
         var keywords = Env.Config.Keywords;
         for (int t = 0; t < JudgeTopic.All.Count; t++)
         {
@@ -168,7 +168,7 @@ public class SimulatedPolicyJudgeTests
     [Test]
     public void ProposalsAreReproducibleAndRepeatCopiesSamples()
     {
-        var cfg = new SimulatedPolicyConfig(StepErrorRate: 0.5, Repeat: 1, ConfidenceConcentration: 1);
+        var cfg = new SimulatedPolicyConfig(StepErrorRate: 0.5, Repeat: 1, ConfidenceConcentration: 1).Uniform();
         var p = Problems(1, 4)[0];
         var ctx = new PolicyContext(Env, p, Env.Start(p), [], 7);
         var a = new ProposedStep[8];
@@ -182,7 +182,7 @@ public class SimulatedPolicyJudgeTests
     [Test]
     public void RunCommandRunsBestOfNOnTheJudge()
     {
-        var (code, stdout, stderr) = Cli.CliTests.Run("run", "--env", "judge", "--policy", "simulated:eps=0.3,verbosity=0.2",
+        var (code, stdout, stderr) = Cli.CliTests.Run("run", "--env", "judge", "--policy", "simulated:eps=0.3,verbosity=0.2,uniform=1",
             "--search", "bon", "--agents", "16", "--ticks", "40", "--json");
         Assert.That(code, Is.EqualTo(0), stderr);
         using var doc = JsonDocument.Parse(stdout);

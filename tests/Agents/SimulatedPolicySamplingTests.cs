@@ -36,7 +36,7 @@ public class SimulatedPolicySamplingTests
     [TestCase(0.5, 8.0)] // Beta(4, 4)
     public void CalibratedConfidenceHasTheBetaDistribution(double eps, double conc)
     {
-        var xs = Confidences(new SimulatedPolicyConfig(StepErrorRate: eps, ConfidenceConcentration: conc));
+        var xs = Confidences(new SimulatedPolicyConfig(StepErrorRate: eps, ConfidenceConcentration: conc).Uniform());
         AssertBeta(xs, (1 - eps) * conc, eps * conc);
     }
 
@@ -45,7 +45,7 @@ public class SimulatedPolicySamplingTests
     public void MiscalibratedConfidenceIsAnExactPowerOfABetaDraw(Calibration calibration)
     {
         const double s = 2.5;
-        var xs = Confidences(new SimulatedPolicyConfig(StepErrorRate: 0.2, ConfidenceConcentration: 3, Calibration: calibration, MiscalibrationStrength: s), calls: 20);
+        var xs = Confidences(new SimulatedPolicyConfig(StepErrorRate: 0.2, ConfidenceConcentration: 3, Calibration: calibration, MiscalibrationStrength: s).Uniform(), calls: 20);
         // Over-confident reports q^(1/s), under-confident q^s: undo the power and q must be Beta(2.4, 0.6).
         double back = calibration == Calibration.OverConfident ? s : 1 / s;
         AssertBeta(xs.Select(x => Math.Pow(x, back)).ToArray(), 2.4, 0.6);
@@ -130,7 +130,7 @@ public class SimulatedPolicySamplingTests
     [Test]
     public void SameSeedGivesTheSameProposalsWhateverTheCollectionTypes()
     {
-        var cfg = new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 2, Verbosity: 0.2, Repeat: 0.3, Reflection: 0.4);
+        var cfg = new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 2, Verbosity: 0.2, Repeat: 0.3, Reflection: 0.4).Uniform();
         var problems = Enumerable.Range(0, 30).Select(i => Env.Sample((ulong)i + 500, 2)).ToArray();
         var first = new SimulatedPolicy(cfg);
         // Traces of every kind: on track (plan prefixes, as lists), off track (an error, as arrays), retracted.

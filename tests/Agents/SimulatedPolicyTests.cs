@@ -41,7 +41,7 @@ public class SimulatedPolicyTests
     [TestCase(0.6, 3)]
     public void BestOfNWithAnExactVerifierMatchesTheFormula(double p, int n)
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p, ConfidenceConcentration: 4, Verbosity: 0.2));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p, ConfidenceConcentration: 4, Verbosity: 0.2).Uniform());
         var problems = Problems(1500);
         int solved = 0;
         for (int i = 0; i < problems.Length; i++)
@@ -87,11 +87,11 @@ public class SimulatedPolicyTests
     [Test]
     public void ConfidenceIsCalibratedOrMiscalibratedAsConfigured()
     {
-        var calibrated = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3), 16000);
+        var calibrated = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3).Uniform(), 16000);
         Assert.That(Ece(calibrated), Is.LessThan(0.03));
         Assert.That(calibrated.Average(x => x.Correct ? 1.0 : 0.0), Is.EqualTo(0.7).Within(0.02));
-        var over = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3, Calibration: Calibration.OverConfident), 8000);
-        var under = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3, Calibration: Calibration.UnderConfident), 8000);
+        var over = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3, Calibration: Calibration.OverConfident).Uniform(), 8000);
+        var under = OnTrackFirstSteps(new SimulatedPolicyConfig(StepErrorRate: 0.3, ConfidenceConcentration: 3, Calibration: Calibration.UnderConfident).Uniform(), 8000);
         Assert.That(over.Average(x => x.Conf), Is.GreaterThan(over.Average(x => x.Correct ? 1.0 : 0.0) + 0.05));
         Assert.That(under.Average(x => x.Conf), Is.LessThan(under.Average(x => x.Correct ? 1.0 : 0.0) - 0.05));
     }
@@ -101,11 +101,11 @@ public class SimulatedPolicyTests
     {
         var p = Problems(1)[0];
         var ctx = new PolicyContext(Env, p, Env.Start(p), [], 1);
-        var all = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.9, Repeat: 1));
+        var all = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.9, Repeat: 1).Uniform());
         var output = new ProposedStep[16];
         all.Propose([ctx], 16, output, 5);
         Assert.That(output.Select(o => o.Text).Distinct().Count(), Is.EqualTo(1));
-        var fresh = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.9, Repeat: 0));
+        var fresh = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.9, Repeat: 0).Uniform());
         fresh.Propose([ctx], 16, output, 5);
         Assert.That(output.Select(o => o.Text).Distinct().Count(), Is.GreaterThan(2));
     }
@@ -113,7 +113,7 @@ public class SimulatedPolicyTests
     [Test]
     public void ReflectionRetractsAnErrorAndGetsBackOnTrack()
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0, Reflection: 1));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0, Reflection: 1).Uniform());
         var p = Problems(1)[0];
         var plan = policy.PlanOf(Env, p);
         var wrong = "1 + 1 = 3";
@@ -128,7 +128,7 @@ public class SimulatedPolicyTests
     [Test]
     public void VerbosityEmitsThoughtsAtItsRate()
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.1, Verbosity: 0.25));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.1, Verbosity: 0.25).Uniform());
         var p = Problems(1)[0];
         var output = new ProposedStep[4000];
         policy.Propose([new PolicyContext(Env, p, Env.Start(p), [], 3)], 4000, output, 9);
@@ -138,7 +138,7 @@ public class SimulatedPolicyTests
     [Test]
     public void ProposalsDoNotDependOnTheBatch()
     {
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, ConfidenceConcentration: 2, Verbosity: 0.1));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.4, ConfidenceConcentration: 2, Verbosity: 0.1).Uniform());
         var problems = Problems(40);
         var contexts = Enumerable.Range(0, 1200).Select(i => new PolicyContext(Env, problems[i % 40], Env.Start(problems[i % 40]), [], (ulong)i)).ToArray();
         var batch = new ProposedStep[contexts.Length * 3];
@@ -160,7 +160,7 @@ public class SimulatedPolicyOtherEnvironmentsTests
     public void CorrectProposalsPassAndErrorsDiffer(string name)
     {
         var env = Sim.Environments.EnvironmentRegistry.Default.Get(name);
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.5));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.5).Uniform());
         var output = new ProposedStep[16];
         for (ulong seed = 0; seed < 4; seed++)
         {

@@ -7,7 +7,8 @@ namespace Sim.Systems.Search;
 /// Parses the <c>--policy</c> option: <c>simulated</c>, or <c>simulated:key=value,...</c> with the keys
 /// <c>skill</c> (per-attempt success p), <c>eps</c> (per-line error rate), <c>calibration</c>
 /// (<c>calibrated</c>, <c>over</c>, <c>under</c>), <c>strength</c>, <c>concentration</c>, <c>repeat</c>,
-/// <c>reflection</c>, <c>verbosity</c> (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
+/// <c>reflection</c>, <c>verbosity</c>, <c>spread</c>, <c>deadend</c>, <c>format</c>, and <c>uniform=1</c> (no spread, every
+/// mistake a slip) (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
 /// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>).
 /// </summary>
 public static class PolicySpec
@@ -48,7 +49,11 @@ public static class PolicySpec
                 "repeat" => config with { Repeat = Number(key, value) },
                 "reflection" => config with { Reflection = Number(key, value) },
                 "verbosity" => config with { Verbosity = Number(key, value) },
-                _ => throw new FormatException($"unknown simulated-policy option '{key}'; known: skill, eps, calibration, strength, concentration, repeat, reflection, verbosity"),
+                "spread" => config with { Spread = Number(key, value) },
+                "deadend" or "dead-end" => config with { DeadEnd = Number(key, value) },
+                "format" => config with { FormatError = Number(key, value) },
+                "uniform" => Number(key, value) != 0 ? config.Uniform() : config,
+                _ => throw new FormatException($"unknown simulated-policy option '{key}'; known: skill, eps, calibration, strength, concentration, repeat, reflection, verbosity, spread, deadend, format, uniform"),
             };
         }
         try { return new SimulatedPolicy(config); }

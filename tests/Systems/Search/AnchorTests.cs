@@ -29,7 +29,7 @@ public class AnchorTests
     public void BestOfNMatchesOneMinusOneMinusPToTheN(int n)
     {
         const double p = 0.3;
-        var r = Run("bon", n, new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p)));
+        var r = Run("bon", n, new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p).Uniform()));
         AssertNear(r.Accuracy, ClosedForms.BestOfN(p, n));
     }
 
@@ -40,7 +40,7 @@ public class AnchorTests
         // SimulatedPolicy documents its wrong answers: an off-track attempt ends with the reference answer line whose
         // last number is changed by +1, +10, -1 (if positive) or x2 (if not 0 or 1), uniformly: m = 4 distinct wrong
         // answers, or 3 when the last number is 1 or 10.
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: p).Uniform());
         double expected = Problems.Average(pr => ClosedForms.MajorityVote(p, n, WrongAnswers(policy.PlanOf(Countdown, pr)[^1])));
         var r = Run("vote", n, policy);
         AssertNear(r.Accuracy, expected);
@@ -93,7 +93,7 @@ public class AnchorTests
     public void MctsWithTheExactOracleSolvesNearlyEveryFourNumberProblem()
     {
         // A weak policy (30% per attempt), 8 attempts' worth of lines: the oracle's exact step values steer MCTS.
-        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: 0.3));
+        var policy = new SimulatedPolicy(new SimulatedPolicyConfig(AttemptSkill: 0.3).Uniform());
         var r = Run("mcts", 8, policy, Guidance.Oracle);
         Assert.That(Problems[0].Parameters["numbers"]!.AsArray().Count, Is.EqualTo(4));
         Assert.That(r.Accuracy.Rate, Is.GreaterThanOrEqualTo(0.99), r.Accuracy.ToString());

@@ -9,7 +9,7 @@ public class MctsTests
 {
     private static readonly IEnvironment Countdown = EnvironmentRegistry.Default.Get("countdown");
     private static readonly List<Problem> Problems = SearchExperiment.SampleProblems(Countdown, 200, 2, 1);
-    private static readonly SimulatedPolicy Weak = new(new SimulatedPolicyConfig(AttemptSkill: 0.3));
+    private static readonly SimulatedPolicy Weak = new(new SimulatedPolicyConfig(AttemptSkill: 0.3).Uniform());
 
     private static ExperimentResult Run(string search, int scale, Guidance guidance) =>
         SearchExperiment.Run(new ExperimentSpec(Countdown, Weak, null, search, scale, guidance, BudgetUnit.PolicyCalls, Problems, 1));

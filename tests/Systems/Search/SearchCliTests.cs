@@ -18,7 +18,8 @@ public class SearchCliTests
         var root = ja.RootElement;
         Assert.That(root.GetProperty("search").GetString(), Is.EqualTo("mcts"));
         Assert.That(root.GetProperty("episodes").GetInt64(), Is.GreaterThan(0));
-        Assert.That(root.GetProperty("solve_rate").GetDouble(), Is.InRange(0.5, 1.0));
+        // The default policy (skill 0.3, problems of varied difficulty) with two attempts' budget solves about half.
+        Assert.That(root.GetProperty("solve_rate").GetDouble(), Is.InRange(0.25, 0.8));
         Assert.That(root.GetProperty("steps_per_s").GetDouble(), Is.GreaterThan(0));
         Assert.That(root.GetProperty("state_hash").GetString(), Is.EqualTo(jb.RootElement.GetProperty("state_hash").GetString()));
     }

@@ -10,7 +10,7 @@ public class SelfEvalSystemTests
 {
     private static readonly IEnvironment Countdown = EnvironmentRegistry.Default.Get("countdown");
     private static readonly List<Problem> Problems = SearchExperiment.SampleProblems(Countdown, 200, 2, 21);
-    private static readonly SimulatedPolicy Weak = new(new SimulatedPolicyConfig(AttemptSkill: 0.3));
+    private static readonly SimulatedPolicy Weak = new(new SimulatedPolicyConfig(AttemptSkill: 0.3).Uniform());
 
     // Budgets in tokens and judgements that cost no tokens: the self-evaluating search gets the same samples as the
     // verifier-guided one, so the two compare on their signal alone.
