@@ -43,6 +43,7 @@ public static class SimApp
         root.Subcommands.Add(VerifyCommand.Create(commands));
         root.Subcommands.Add(RunCommand.Create(commands));
         root.Subcommands.Add(ScaleCommand.Create(commands));
+        root.Subcommands.Add(PolicyCommand.Create(commands));
         root.Subcommands.Add(ReplayCommand.Create(commands));
         root.Subcommands.Add(ViewCommand.Create(commands));
         return root;
