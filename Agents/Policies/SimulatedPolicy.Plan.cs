@@ -23,8 +23,13 @@ public sealed partial class SimulatedPolicy
         // Set on environments whose free-form answers are graded against a rubric (IRubricGraded: the judge).
         public readonly JudgePlan? Judge;
 
-        // The problem's own chance that a whole attempt succeeds (its difficulty; see ProblemSkill).
+        // The problem's own chance that a whole attempt succeeds (its difficulty; see ErrorRate).
         public readonly double Skill;
+
+        // Where the answer line's last number is (its digits are Answer[AnswerStart..AnswerEnd)) and its value, for
+        // wrong answers drawn from a range around it; AnswerEnd is -1 when the answer has no such number.
+        public readonly int AnswerStart, AnswerEnd = -1;
+        public readonly long AnswerValue;
 
         private readonly IEnvironment _env;
         private readonly Problem _problem;
@@ -64,6 +69,20 @@ public sealed partial class SimulatedPolicy
                 Epsilon = ErrorRate(cfg, env, problem, Lines.Length, out Skill);
             }
             _candidates = new Candidates?[Lines.Length];
+            string answerLine = Lines[^1];
+            for (int i = answerLine.Length - 1; i >= 0; i--)
+            {
+                if (!char.IsAsciiDigit(answerLine[i])) continue;
+                int start = i;
+                while (start > 0 && char.IsAsciiDigit(answerLine[start - 1])) start--;
+                if (i + 1 - start <= 15 && long.TryParse(answerLine.AsSpan(start, i + 1 - start), out long value))
+                {
+                    AnswerStart = start;
+                    AnswerEnd = i + 1;
+                    AnswerValue = value;
+                }
+                break;
+            }
             double conc = cfg.ConfidenceConcentration;
             HasBeta = !(conc <= 0 || Epsilon <= 0 || Epsilon >= 1);
             if (HasBeta)

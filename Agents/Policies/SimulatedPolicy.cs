@@ -74,6 +74,7 @@ public sealed partial class SimulatedPolicy : IPolicy
 
     // The config's fields, read once per proposal on the hot path.
     private readonly double _repeat, _verbosity, _reflection, _exponent, _deadEnd, _formatError;
+    private readonly int _wrongAnswers;
     private readonly Calibration _calibration;
 
     /// <summary>Makes a policy with the given error model.</summary>
@@ -94,6 +95,7 @@ public sealed partial class SimulatedPolicy : IPolicy
         _thoughtTokens = ThoughtTemplates.Select(t => _tokenizer.Count(t) + 1).ToArray();
         _deadEnd = config.DeadEnd;
         _formatError = config.FormatError;
+        _wrongAnswers = config.WrongAnswers;
         _repeat = config.Repeat;
         _verbosity = config.Verbosity;
         _reflection = config.Reflection;
@@ -211,8 +213,7 @@ public sealed partial class SimulatedPolicy : IPolicy
         {
             if (lastStep is not null && _reflection > 0 && rng.NextDouble() < _reflection)
                 return Correction(lastStep, logp, c);
-            int e = Index(ref rng, plan.Errors[idx].Length);
-            return new ProposedStep(plan.Errors[idx][e], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][e]);
+            return Slip(plan, idx, ref rng, logp, c);
         }
         if (rng.NextDouble() < q) return new ProposedStep(plan.Lines[idx], plan.Kinds[idx], logp, c, plan.Tokens[idx]);
         // A mistake: a dead end (d), a format error (f) or a slip (the rest, and a dead end where none exists).
@@ -230,8 +231,23 @@ public sealed partial class SimulatedPolicy : IPolicy
                 return new ProposedStep(bad, StepProtocol.Classify(bad), logp, c, tokens);
             }
         }
-        int err = Index(ref rng, plan.Errors[idx].Length);
-        return new ProposedStep(plan.Errors[idx][err], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][err]);
+        return Slip(plan, idx, ref rng, logp, c);
+    }
+
+    // A slip of plan line idx: one of its wrong variants, or on the answer line with a wrong-answer range w, the answer's
+    // last number moved by a uniform nonzero offset in [−w, w] (its token count taken as the right answer's).
+    private ProposedStep Slip(Plan plan, int idx, ref Rng rng, double logp, double c)
+    {
+        if (_wrongAnswers > 0 && idx == plan.Lines.Length - 1 && plan.AnswerEnd > 0)
+        {
+            int offset = 1 + Index(ref rng, _wrongAnswers);
+            long wrong = plan.AnswerValue + ((rng.NextULong() & 1) == 0 || plan.AnswerValue < offset ? offset : -offset);
+            string line = plan.Lines[idx];
+            string text = string.Concat(line.AsSpan(0, plan.AnswerStart), wrong.ToString(System.Globalization.CultureInfo.InvariantCulture), line.AsSpan(plan.AnswerEnd));
+            return new ProposedStep(text, StepKind.Answer, logp, c, plan.Tokens[idx]);
+        }
+        int e = Index(ref rng, plan.Errors[idx].Length);
+        return new ProposedStep(plan.Errors[idx][e], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][e]);
     }
 
     // A correction retracting `lastStep`.

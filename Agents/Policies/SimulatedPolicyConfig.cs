@@ -25,6 +25,9 @@ namespace Sim.Agents.Policies;
 /// <param name="FormatError">f: the share of on-track mistakes that are format errors (a line the environment cannot
 /// parse). The rest, 1 − d − f, are slips: the correct line with one number changed (a wrong final answer, on the
 /// answer line).</param>
+/// <param name="WrongAnswers">w: a wrong final answer changes the answer's last number by a uniform nonzero offset in
+/// [−w, w] (so wrong answers are many and varied, as a real policy's are, and a reward model's per-answer bias has many
+/// chances); 0 draws it from the four fixed variants of a slip (+1, −1, +10, ×2).</param>
 public sealed record SimulatedPolicyConfig(
     double StepErrorRate = 0.1,
     double? AttemptSkill = null,
@@ -36,8 +39,12 @@ public sealed record SimulatedPolicyConfig(
     double Verbosity = 0.0,
     double Spread = SimulatedPolicyConfig.DefaultSpread,
     double DeadEnd = SimulatedPolicyConfig.DefaultDeadEnd,
-    double FormatError = SimulatedPolicyConfig.DefaultFormatError)
+    double FormatError = SimulatedPolicyConfig.DefaultFormatError,
+    int WrongAnswers = SimulatedPolicyConfig.DefaultWrongAnswers)
 {
+    /// <summary>The default range of wrong final answers.</summary>
+    public const int DefaultWrongAnswers = 40;
+
     /// <summary>The default per-problem difficulty spread s.</summary>
     public const double DefaultSpread = 0.55;
 
@@ -47,9 +54,9 @@ public sealed record SimulatedPolicyConfig(
     /// <summary>The default share of mistakes that are format errors.</summary>
     public const double DefaultFormatError = 0.05;
 
-    /// <summary>The same model with every problem equally hard and every mistake a slip: the i.i.d. policy whose
+    /// <summary>The same model with every problem equally hard, every mistake a slip and four wrong answers: the i.i.d. policy whose
     /// best-of-N success is exactly 1 − (1 − p)^N.</summary>
-    public SimulatedPolicyConfig Uniform() => this with { Spread = 0, DeadEnd = 0, FormatError = 0 };
+    public SimulatedPolicyConfig Uniform() => this with { Spread = 0, DeadEnd = 0, FormatError = 0, WrongAnswers = 0 };
 
     /// <summary>Checks ranges; throws <see cref="ArgumentException"/> with the reason.</summary>
     public SimulatedPolicyConfig Validate()
@@ -69,6 +76,7 @@ public sealed record SimulatedPolicyConfig(
         Unit(DeadEnd, nameof(DeadEnd));
         Unit(FormatError, nameof(FormatError));
         if (DeadEnd + FormatError > 1) throw new ArgumentException("DeadEnd + FormatError must be at most 1");
+        if (WrongAnswers < 0 || WrongAnswers > 1_000_000) throw new ArgumentException("WrongAnswers must be in 0..1000000");
         return this;
     }
 }

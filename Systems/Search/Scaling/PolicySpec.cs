@@ -7,7 +7,7 @@ namespace Sim.Systems.Search;
 /// Parses the <c>--policy</c> option: <c>simulated</c>, or <c>simulated:key=value,...</c> with the keys
 /// <c>skill</c> (per-attempt success p), <c>eps</c> (per-line error rate), <c>calibration</c>
 /// (<c>calibrated</c>, <c>over</c>, <c>under</c>), <c>strength</c>, <c>concentration</c>, <c>repeat</c>,
-/// <c>reflection</c>, <c>verbosity</c>, <c>spread</c>, <c>deadend</c>, <c>format</c>, and <c>uniform=1</c> (no spread, every
+/// <c>reflection</c>, <c>verbosity</c>, <c>spread</c>, <c>deadend</c>, <c>format</c>, <c>wrong</c> (the range of wrong answers), and <c>uniform=1</c> (no spread, every
 /// mistake a slip) (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
 /// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>).
 /// </summary>
@@ -52,8 +52,9 @@ public static class PolicySpec
                 "spread" => config with { Spread = Number(key, value) },
                 "deadend" or "dead-end" => config with { DeadEnd = Number(key, value) },
                 "format" => config with { FormatError = Number(key, value) },
+                "wrong" or "wrong-answers" => config with { WrongAnswers = (int)Math.Clamp(Number(key, value), -1, 2_000_000) },
                 "uniform" => Number(key, value) != 0 ? config.Uniform() : config,
-                _ => throw new FormatException($"unknown simulated-policy option '{key}'; known: skill, eps, calibration, strength, concentration, repeat, reflection, verbosity, spread, deadend, format, uniform"),
+                _ => throw new FormatException($"unknown simulated-policy option '{key}'; known: skill, eps, calibration, strength, concentration, repeat, reflection, verbosity, spread, deadend, format, wrong, uniform"),
             };
         }
         try { return new SimulatedPolicy(config); }

@@ -3,7 +3,7 @@ using Sim.Agents.Scoring;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// Parses the <c>--rm</c> option: <c>simulated</c> or <c>simulated:noise=σ,shrink=δ</c> (a <see cref="SimulatedRewardModel"/>),
+/// Parses the <c>--rm</c> option: <c>simulated</c> or <c>simulated:noise=σ,bias=β,shrink=δ</c> (a <see cref="SimulatedRewardModel"/>),
 /// or the directory of a reward model trained with <c>sim train rm</c> (a <see cref="RewardModel"/>).
 /// </summary>
 public static class ScorerSpec
@@ -22,8 +22,9 @@ public static class ScorerSpec
                 {
                     "noise" when v >= 0 && v <= 10 => rm with { Noise = v },
                     "shrink" when v >= 0 && v < 0.5 => rm with { Shrink = v },
-                    "noise" or "shrink" => throw new FormatException($"reward-model option '{key}={value}' is out of range (noise 0..10, shrink 0..0.5)"),
-                    _ => throw new FormatException($"unknown reward-model option '{key}'; known: noise, shrink"),
+                    "bias" when v >= 0 && v <= 10 => rm with { Bias = v },
+                    "noise" or "shrink" or "bias" => throw new FormatException($"reward-model option '{key}={value}' is out of range (noise and bias 0..10, shrink 0..0.5)"),
+                    _ => throw new FormatException($"unknown reward-model option '{key}'; known: noise, bias, shrink"),
                 };
             }
             return rm;
