@@ -35,6 +35,27 @@ public static class JsonlDataset
         return rows;
     }
 
+    /// <summary>
+    /// The difficulties of the problems a dataset's rows were made from (<c>problem.metadata.difficulty</c>, as
+    /// <c>sim data demos</c> writes it), with how many rows each; rows without one are left out.
+    /// </summary>
+    public static SortedDictionary<int, int> Difficulties(string path)
+    {
+        var counts = new SortedDictionary<int, int>();
+        if (!File.Exists(path)) throw new FileNotFoundException($"dataset '{path}' not found");
+        foreach (var line in File.ReadLines(path))
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            try
+            {
+                if (JsonNode.Parse(line)?["problem"]?["metadata"]?["difficulty"] is JsonValue v && v.TryGetValue<int>(out int d))
+                    counts[d] = counts.GetValueOrDefault(d) + 1;
+            }
+            catch (JsonException) { } // Read reports malformed lines
+        }
+        return counts;
+    }
+
     /// <summary>Writes rows (with optional extra fields per row) to a file, one JSON object per line, via a temporary file.</summary>
     public static void Write(string path, IEnumerable<(PromptCompletion Row, JsonObject? Extra)> rows)
     {

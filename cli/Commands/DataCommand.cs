@@ -27,7 +27,7 @@ public static class DataCommand
         var count = new Option<int>("--count") { Description = "Rows to write", DefaultValueFactory = _ => 1000 };
         var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
         var output = new Option<string>("--out") { Description = "Output JSONL file", Required = true };
-        var maxNodes = new Option<int>("--max-nodes") { Description = "Stream-of-Search node budget per trace", DefaultValueFactory = _ => 12 };
+        var maxNodes = new Option<int>("--max-nodes") { Description = "Stream-of-Search node budget per trace; problems that need more are dropped and counted (default: keep every problem)", DefaultValueFactory = _ => DemonstratorConfig.DefaultMaxNodes };
         var demos = f.Make("demos", "Write demonstration traces (TRL prompt/completion JSONL)", ctx =>
         {
             var e = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
@@ -37,6 +37,7 @@ public static class DataCommand
             int d = ctx.Get(difficulty) ?? e.Difficulty.Default;
             e.Difficulty.Check(d);
             string path = ctx.Get(output)!;
+            if (ctx.Get(maxNodes) < 1) throw new UsageException("--max-nodes must be >= 1");
             var demonstrator = new Demonstrator(new DemonstratorConfig(MaxNodes: ctx.Get(maxNodes)));
             var rows = new List<(PromptCompletion, JsonObject?)>(n);
             int skipped = 0;
@@ -64,9 +65,9 @@ public static class DataCommand
             });
             JsonlDataset.Write(path, rows);
             if (ctx.Json)
-                ctx.Out.WriteLine(JsonSerializer.Serialize(new { env = e.Name, style = StyleName(s), rows = rows.Count, skipped, difficulty = d, mean_completion_chars = (double)totalChars / rows.Count, path }));
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new { env = e.Name, style = StyleName(s), rows = rows.Count, skipped, max_nodes = ctx.Get(maxNodes), difficulty = d, mean_completion_chars = (double)totalChars / rows.Count, path }));
             else
-                ctx.Out.WriteLine($"demos: wrote {rows.Count} {StyleName(s)} rows for {e.Name} (difficulty {d}) to {path}; skipped {skipped} problems over budget; mean completion {totalChars / rows.Count} chars");
+                ctx.Out.WriteLine($"demos: wrote {rows.Count} {StyleName(s)} rows for {e.Name} (difficulty {d}) to {path}; dropped {skipped} problems whose search needs more than {ctx.Get(maxNodes)} nodes; mean completion {totalChars / rows.Count} chars");
             return ExitCodes.Ok;
         }, env, style, count, difficulty, output, maxNodes);
         return f.Group("data", "Build datasets", demos);

@@ -40,7 +40,7 @@ public static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var evalEnv = new Option<string?>("--eval-env") { Description = "Environment for the held-out greedy evaluation (e.g. countdown)" };
         var evalCount = new Option<int>("--eval-count") { Description = "Held-out problems to solve greedily after training", DefaultValueFactory = _ => 200 };
-        var evalDifficulty = new Option<int?>("--eval-difficulty") { Description = "Difficulty of the held-out problems" };
+        var evalDifficulty = new Option<int?>("--eval-difficulty") { Description = "Difficulty of the held-out problems (default: the demonstrations' difficulty when they have one, else the environment's default)" };
         return f.Make("sft", "Supervised fine-tuning of a transformer policy on demonstrations", ctx =>
         {
             var rows = JsonlDataset.Read(ctx.Get(data)!);
@@ -83,8 +83,12 @@ public static class TrainCommand
             {
                 int n = ctx.Get(evalCount);
                 if (n < 1) throw new UsageException("--eval-count must be >= 1");
-                int d = ctx.Get(evalDifficulty) ?? env.Difficulty.Default;
+                // Evaluate where the demonstrations are, unless told otherwise, and say so when they do not cover it.
+                var covered = JsonlDataset.Difficulties(ctx.Get(data)!);
+                int d = ctx.Get(evalDifficulty) ?? (covered.Count == 1 ? covered.Keys.First() : env.Difficulty.Default);
                 env.Difficulty.Check(d);
+                if (covered.Count > 0 && !covered.ContainsKey(d))
+                    ctx.Err.WriteLine($"warning: evaluating at difficulty {d}, which the demonstrations do not cover (they cover {string.Join(", ", covered.Keys)})");
                 var seen = rows.Select(r => r.Prompt).ToHashSet(StringComparer.Ordinal);
                 var problems = new List<Problem>(n);
                 // Held-out problems: a seed range no `sim data demos --seed s` with s < 2^40 uses, minus any prompt in the data.
