@@ -40,9 +40,11 @@ public static class RunCommand
         var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 256 };
         var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 200 };
         var budget = new Option<string>("--budget") { Description = "Per-episode budget: attempts:B, or UNIT:LIMIT with UNIT tokens, policy_calls, rm_calls, verifier_calls, wall_ms", DefaultValueFactory = _ => DefaultBudget };
-        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
+        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,bias=B,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var maxDepth = new Option<int>("--max-depth") { Description = "Longest trajectory, in lines", DefaultValueFactory = _ => 32 };
         var output = new Option<string?>("--out") { Description = "Record the run to this replay file (agents, ledgers, search trees, episodes, metrics)" };
+        var prmAgg = new Option<string?>("--prm-agg") { Description = "Score trajectories by their step scores combined with min, prod, mean or last (a PRM), in bon, vote and beam" };
+        var select = new Option<string>("--select") { Description = "How bon turns scored samples into one answer: best or weighted-vote", DefaultValueFactory = _ => "best" };
         var plugins = new Option<string[]>("--plugin") { Description = "Add the systems of a compiled assembly (public ISystem types marked [RunsIn(\"stage\")]); repeatable", AllowMultipleArgumentsPerToken = false };
         return f.Make("run", "Run agents that search for solutions, batched across agents, and print a summary", ctx =>
         {
@@ -57,8 +59,9 @@ public static class RunCommand
             Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
             var pol = PolicySpec.Parse(ctx.Get(policy)!);
             var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
+            ScoreAggregation? agg = ctx.Get(prmAgg) is { } a ? SearchAlgorithms.ParseAggregation(a) : null;
             var spec = new ContinuousRunSpec(environment, level, pol, ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
-                name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth, selfEvaluator);
+                name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth, selfEvaluator, agg, ctx.Get(select)!);
 
             using var world = World.Create(ctx.Seed);
             var pipeline = ContinuousRun.Build(world, spec);
@@ -127,6 +130,6 @@ public static class RunCommand
                 ctx.Console.Write(prof);
             }
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins);
+        }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins, prmAgg, select);
     }
 }

@@ -26,8 +26,10 @@ public static class ScaleCommand
         var problems = new Option<int>("--problems") { Description = "Problems per point (one agent each)", DefaultValueFactory = _ => 200 };
         var guidance = new Option<string?>("--guidance") { Description = "confidence, self-eval, verifier, oracle or rm, for every search (default per search)" };
         var selfEval = new Option<string>("--self-eval") { Description = "Self-evaluator for self-eval guidance: simulated[:error=E,tokens=T], transformer[:line], or auto", DefaultValueFactory = _ => "auto" };
-        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
+        var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,bias=B,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
         var plot = new Option<string?>("--plot") { Description = "Write the scaling plot to this PNG file" };
+        var prmAgg = new Option<string?>("--prm-agg") { Description = "Score trajectories by their step scores combined with min, prod, mean or last (a PRM), in bon, vote and beam; default: the answer's score (an ORM), min for beam" };
+        var select = new Option<string>("--select") { Description = "How bon turns scored samples into one answer: best or weighted-vote", DefaultValueFactory = _ => "best" };
         return f.Make("scale", "Test-time scaling sweep: accuracy against compute for each search at each budget", ctx =>
         {
             var environment = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
@@ -43,6 +45,9 @@ public static class ScaleCommand
             int count = ctx.Get(problems);
             if (count < 1 || count > 100_000) throw new UsageException("--problems must be in 1..100000");
             Guidance? g = ctx.Get(guidance) is { } gs ? SearchAlgorithms.ParseGuidance(gs) : null;
+            ScoreAggregation? agg = ctx.Get(prmAgg) is { } a ? SearchAlgorithms.ParseAggregation(a) : null;
+            string sel = ctx.Get(select)!.Trim().ToLowerInvariant();
+            if (!SearchAlgorithms.Selections.Contains(sel)) throw new UsageException($"unknown --select '{sel}'; known: {string.Join(", ", SearchAlgorithms.Selections)}");
             string? plotPath = ctx.Get(plot);
             if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException("--plot must name a .png file");
             string policySpec = ctx.Get(policy)!;
@@ -59,7 +64,9 @@ public static class ScaleCommand
                 {
                     foreach (int b in budgets)
                     {
-                        results.Add(SearchExperiment.Run(new ExperimentSpec(environment, pol, scorer, s, b, g, budgetUnit, set, ctx.Seed, SelfEvaluator: selfEvaluator),
+                        results.Add(SearchExperiment.Run(new ExperimentSpec(environment, pol, scorer, s, b, g, budgetUnit, set, ctx.Seed, SelfEvaluator: selfEvaluator,
+                            // --prm-agg reaches the searches that rank by aggregated scores, --select only best-of-N.
+                            Aggregation: s is "bon" or "vote" or "beam" ? agg : null, Select: s == "bon" ? sel : "best"),
                             p => progress((done + p) / total)));
                         progress(++done / (double)total);
                     }
@@ -75,6 +82,7 @@ public static class ScaleCommand
                 {
                     env = environment.Name, difficulty = level, policy = policySpec, problems = count, seed = ctx.Seed,
                     unit = Budget.UnitName(budgetUnit), plot = plotPath, self_eval = selfEvaluator is null ? null : ctx.Get(selfEval),
+                    prm_agg = agg?.ToString().ToLowerInvariant(), select = sel,
                     results = results.Select(r => new
                     {
                         search = r.Search, budget = r.Scale, guidance = r.Signal,
@@ -108,7 +116,7 @@ public static class ScaleCommand
             ctx.Console.Write(table);
             if (plotPath is not null) ctx.Out.WriteLine($"plot: {plotPath}");
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot, selfEval);
+        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot, selfEval, prmAgg, select);
     }
 
     private static List<int> ParseBudgets(string text)

@@ -26,21 +26,45 @@ public static class SearchAlgorithms
         _ => throw new FormatException($"unknown guidance '{text}'; known: confidence, self-eval, verifier, oracle, rm"),
     };
 
-    /// <summary>Makes a factory of per-agent instances of algorithm <paramref name="name"/> at attempt budget <paramref name="scale"/>.</summary>
-    public static Func<SearchAlgorithm> Create(string name, int scale, Guidance? guidance = null)
+    /// <summary>Parses <c>--prm-agg</c>: <c>min</c>, <c>prod</c> (or <c>product</c>), <c>mean</c> or <c>last</c>.</summary>
+    public static ScoreAggregation ParseAggregation(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "min" => ScoreAggregation.Min,
+        "prod" or "product" => ScoreAggregation.Product,
+        "mean" => ScoreAggregation.Mean,
+        "last" => ScoreAggregation.Last,
+        _ => throw new FormatException($"unknown --prm-agg '{text}'; known: min, prod, mean, last"),
+    };
+
+    /// <summary>The names of the ways a set of scored samples becomes one answer (<c>--select</c>).</summary>
+    public static readonly IReadOnlyList<string> Selections = ["best", "weighted-vote"];
+
+    /// <summary>
+    /// Makes a factory of per-agent instances of algorithm <paramref name="name"/> at attempt budget <paramref name="scale"/>.
+    /// <paramref name="aggregation"/> (<c>--prm-agg</c>) makes best-of-N, weighted voting and beam search score a
+    /// trajectory by its aggregated step scores (a PRM) rather than its answer's (an ORM; beam search's default is min);
+    /// <paramref name="select"/> (<c>--select</c>) turns best-of-N's pick into a vote weighted by the same scores.
+    /// </summary>
+    public static Func<SearchAlgorithm> Create(string name, int scale, Guidance? guidance = null, ScoreAggregation? aggregation = null, string select = "best")
     {
         if (scale < 1) throw new ArgumentException("the attempt budget must be >= 1");
+        select = select.Trim().ToLowerInvariant();
+        if (!Selections.Contains(select)) throw new FormatException($"unknown --select '{select}'; known: {string.Join(", ", Selections)}");
+        string key = name.Trim().ToLowerInvariant();
+        if (select != "best" && key != "bon") throw new FormatException($"--select {select} applies to bon, not {key}");
+        if (aggregation is not null && key is not ("bon" or "vote" or "beam")) throw new FormatException($"--prm-agg applies to bon, vote and beam, not {key}");
         var g = guidance ?? DefaultGuidance(name);
-        return name.Trim().ToLowerInvariant() switch
+        return key switch
         {
-            "bon" => () => new BestOfN(new BestOfNConfig(scale, g)),
-            "vote" => () => new Voting(guidance is null
+            "bon" when select == "weighted-vote" => () => new Voting(new VotingConfig(scale, VoteRule.Weighted, g, aggregation)),
+            "bon" => () => new BestOfN(new BestOfNConfig(scale, g, aggregation)),
+            "vote" => () => new Voting(guidance is null && aggregation is null
                 ? new VotingConfig(scale)
-                : new VotingConfig(scale, VoteRule.Weighted, g)),
+                : new VotingConfig(scale, VoteRule.Weighted, g, aggregation)),
             "beam" => () =>
             {
                 int w = Math.Min(4, scale);
-                return new BeamSearch(new BeamSearchConfig(Math.Max(1, scale / w), w, g));
+                return new BeamSearch(new BeamSearchConfig(Math.Max(1, scale / w), w, g, aggregation ?? ScoreAggregation.Min));
             },
             "mcts" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g)),
             "mcts-rollout" => () => new Mcts(new MctsConfig(ExpandWidth: Math.Min(4, scale), Guidance: g, Rollouts: true)),

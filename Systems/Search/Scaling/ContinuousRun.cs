@@ -17,6 +17,8 @@ namespace Sim.Systems.Search;
 /// <param name="Seed">The run seed.</param>
 /// <param name="MaxDepth">The trajectory length limit.</param>
 /// <param name="SelfEvaluator">The policy's self-evaluator, for <see cref="Guidance.SelfEval"/>.</param>
+/// <param name="Aggregation">How step scores combine (<c>--prm-agg</c>), or null for the algorithm's default.</param>
+/// <param name="Select">How best-of-N picks its answer (<c>--select</c>: best or weighted-vote).</param>
 public sealed record ContinuousRunSpec(
     IEnvironment Env,
     int Difficulty,
@@ -28,7 +30,9 @@ public sealed record ContinuousRunSpec(
     RunBudget Budget,
     ulong Seed,
     int MaxDepth = 32,
-    ISelfEvaluator? SelfEvaluator = null);
+    ISelfEvaluator? SelfEvaluator = null,
+    ScoreAggregation? Aggregation = null,
+    string Select = "best");
 
 /// <summary>
 /// Builds a world of agents that each sample a problem (seeded by the run seed, the agent and its episode number), search
@@ -40,7 +44,7 @@ public static class ContinuousRun
     public static Pipeline Build(World world, ContinuousRunSpec spec)
     {
         spec.Env.Difficulty.Check(spec.Difficulty);
-        var factory = SearchAlgorithms.Create(spec.Search, spec.Budget.Scale, spec.Guidance);
+        var factory = SearchAlgorithms.Create(spec.Search, spec.Budget.Scale, spec.Guidance, spec.Aggregation, spec.Select);
         var run = new SearchRun(spec.Env, spec.Policy, spec.Scorer, spec.Seed, (agent, episode) =>
         {
             ulong seed = StableHash.Combine(StableHash.Combine(spec.Seed, (ulong)agent), (ulong)episode);

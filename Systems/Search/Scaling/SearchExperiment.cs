@@ -19,6 +19,8 @@ namespace Sim.Systems.Search;
 /// <param name="Seed">The run seed; problem i's episode seed derives from it and i, so every algorithm sees the same draws.</param>
 /// <param name="MaxDepth">The trajectory length limit.</param>
 /// <param name="SelfEvaluator">The policy's self-evaluator, for <see cref="Guidance.SelfEval"/>.</param>
+/// <param name="Aggregation">How step scores combine (<c>--prm-agg</c>), or null for the algorithm's default.</param>
+/// <param name="Select">How best-of-N picks its answer (<c>--select</c>: best or weighted-vote).</param>
 public sealed record ExperimentSpec(
     IEnvironment Env,
     IPolicy Policy,
@@ -30,7 +32,9 @@ public sealed record ExperimentSpec(
     IReadOnlyList<Problem> Problems,
     ulong Seed,
     int MaxDepth = 32,
-    ISelfEvaluator? SelfEvaluator = null);
+    ISelfEvaluator? SelfEvaluator = null,
+    ScoreAggregation? Aggregation = null,
+    string Select = "best");
 
 /// <summary>What one <see cref="ExperimentSpec"/> gave.</summary>
 /// <param name="Search">The algorithm's name.</param>
@@ -78,7 +82,7 @@ public static class SearchExperiment
     public static ExperimentResult Run(ExperimentSpec spec, Action<double>? progress = null)
     {
         if (spec.Problems.Count == 0) throw new ArgumentException("no problems");
-        var factory = SearchAlgorithms.Create(spec.Search, spec.Scale, spec.Guidance);
+        var factory = SearchAlgorithms.Create(spec.Search, spec.Scale, spec.Guidance, spec.Aggregation, spec.Select);
         var budgets = spec.Problems.Select(p => new Budget(spec.Unit, spec.Scale * AttemptCost(spec.Env, p, spec.Unit))).ToArray();
         var sw = Stopwatch.StartNew();
         using var world = World.Create(spec.Seed);
