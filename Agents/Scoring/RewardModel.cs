@@ -217,11 +217,19 @@ public sealed class RewardModel : INodeScorer, IDisposable
         return (CalibrationReport.Compute(sp, sy), CalibrationReport.Compute(op, oy));
     }
 
+    /// <summary>
+    /// What the model was trained on (written by <c>sim train rm</c>: the environment, the policy spec whose samples it
+    /// learned from, the labels), so a search that loads it for another policy or environment can say so; null when
+    /// unknown. Saved with the checkpoint.
+    /// </summary>
+    public JsonObject? TrainedOn { get; set; }
+
     /// <summary>Saves a checkpoint folder.</summary>
     public void Save(string dir)
     {
         Directory.CreateDirectory(dir);
         var cfg = new JsonObject { ["format"] = 1, ["kind"] = Name, ["model"] = JsonSerializer.SerializeToNode(Config) };
+        if (TrainedOn is not null) cfg["trained_on"] = TrainedOn.DeepClone();
         File.WriteAllText(Path.Combine(dir, "config.json"), cfg.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         Tokenizer.Save(Path.Combine(dir, "tokenizer.json"));
         _net.save(Path.Combine(dir, "model.bin"));
@@ -253,7 +261,7 @@ public sealed class RewardModel : INodeScorer, IDisposable
         try { net.load(Path.Combine(dir, "model.bin"), strict: true); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InvalidDataException($"model.bin: {ex.Message}"); }
         net.to(dev);
-        return new RewardModel(kind, net, tokenizer, dev);
+        return new RewardModel(kind, net, tokenizer, dev) { TrainedOn = cfg["trained_on"] as JsonObject };
     }
 
     /// <inheritdoc />

@@ -60,7 +60,7 @@ public static class RunCommand
             var pol = PolicySpec.Parse(ctx.Get(policy)!);
             var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
             ScoreAggregation? agg = ctx.Get(prmAgg) is { } a ? SearchAlgorithms.ParseAggregation(a) : null;
-            var spec = new ContinuousRunSpec(environment, level, pol, ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed),
+            var spec = new ContinuousRunSpec(environment, level, pol, ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed, environment.Name, ctx.Get(policy), g == Guidance.RewardModel ? ctx.Err.WriteLine : null),
                 name, g, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed, depth, selfEvaluator, agg, ctx.Get(select)!);
 
             using var world = World.Create(ctx.Seed);

@@ -52,7 +52,7 @@ public static class ScaleCommand
             if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException("--plot must name a .png file");
             string policySpec = ctx.Get(policy)!;
             var pol = PolicySpec.Parse(policySpec);
-            var scorer = ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed);
+            var scorer = ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed, environment.Name, policySpec, g == Guidance.RewardModel ? ctx.Err.WriteLine : null);
             var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
 
             var set = SearchExperiment.SampleProblems(environment, count, level, ctx.Seed);

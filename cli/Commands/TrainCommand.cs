@@ -12,6 +12,7 @@ using Sim.Agents.Training;
 using Sim.Agents.Transformer;
 using Sim.Engine;
 using Sim.Environments;
+using Sim.Systems.Search;
 
 namespace Sim.Cli.Commands;
 
@@ -136,7 +137,11 @@ public static class TrainCommand
         var context = new Option<int>("--context") { Description = "Context length in tokens", DefaultValueFactory = _ => 128 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Checkpoint folder to write", Required = true };
-        return f.Make("rm", "Train an outcome/process reward model or value head on environment-labelled rollouts; report ECE and AUC", ctx =>
+        var policy = new Option<string>("--policy") { Description = "The policy whose samples the model learns from: the one it will judge (see sim run --policy)", DefaultValueFactory = _ => RunCommand.DefaultPolicy };
+        var source = new Option<string>("--source") { Description = "policy (samples of --policy) or generator (the older mixed generator: the simulated policy with random valid moves)", DefaultValueFactory = _ => "policy" };
+        var labels = new Option<string>("--labels") { Description = "Step labels: exact (the environment's step values) or mc (Monte-Carlo completion success, Math-Shepherd)", DefaultValueFactory = _ => "exact" };
+        var completions = new Option<int>("--completions") { Description = "Completions per step for --labels mc", DefaultValueFactory = _ => 4 };
+        return f.Make("rm", "Train an outcome/process reward model or value head on labelled samples of the policy it will judge; report ECE and AUC on held-out samples", ctx =>
         {
             var k = ctx.Get(kind)!.ToLowerInvariant() switch
             {
@@ -162,13 +167,34 @@ public static class TrainCommand
             }
             catch (ArgumentException ex) { throw new UsageException(ex.Message); }
 
-            // Train and held-out problems come from disjoint seed ranges; rollouts from a simulated policy that slips 15% of the time.
-            var gen = new TrajectoryGenerator(new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.15)));
-            var train = gen.Generate(env, Enumerable.Range(0, n).Select(i => env.Sample(ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), per, ctx.Seed);
+            string src = ctx.Get(source)!.Trim().ToLowerInvariant();
+            if (src is not ("policy" or "generator")) throw new UsageException($"unknown --source '{src}'; use policy or generator");
+            var stepLabels = ctx.Get(labels)!.Trim().ToLowerInvariant() switch
+            {
+                "exact" => StepLabels.Exact,
+                "mc" or "monte-carlo" => StepLabels.MonteCarlo,
+                var x => throw new UsageException($"unknown --labels '{x}'; use exact or mc"),
+            };
+            int mc = ctx.Get(completions);
+            if (mc < 1 || mc > 256) throw new UsageException("--completions must be in 1..256");
+            string policySpec = ctx.Get(policy)!;
+            var sampled = PolicySpec.Parse(policySpec);
+            // Train and held-out problems come from disjoint seed ranges. By default the samples are the searched
+            // policy's own, so the model is judged on the distribution it learned; the generator mixes the simulated
+            // policy with random valid moves (another distribution, kept for comparison).
+            Func<IReadOnlyList<Problem>, ulong, List<LabelledTrajectory>> generate = src == "policy"
+                ? (set, seed) => new PolicySampler(sampled, stepLabels, mc).Generate(env, set, per, seed)
+                : (set, seed) => new TrajectoryGenerator(new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.15))).Generate(env, set, per, seed);
+            var train = generate(Enumerable.Range(0, n).Select(i => env.Sample(ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), ctx.Seed);
             int held = Math.Max(50, n / 4);
-            var test = gen.Generate(env, Enumerable.Range(0, held).Select(i => env.Sample((1UL << 61) + ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), per, ctx.Seed + 1);
+            var test = generate(Enumerable.Range(0, held).Select(i => env.Sample((1UL << 61) + ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), ctx.Seed + 1);
 
             using var model = RewardModel.Create(k, shape, tokenizer, ctx.Seed, dev);
+            model.TrainedOn = new JsonObject
+            {
+                ["env"] = env.Name, ["difficulty"] = d, ["policy"] = src == "policy" ? policySpec : "generator", ["source"] = src,
+                ["labels"] = stepLabels == StepLabels.Exact ? "exact" : "mc", ["problems"] = n, ["rollouts"] = per,
+            };
             var sw = Stopwatch.StartNew();
             var losses = ctx.WithProgress($"rm {model.Name}", progress => model.Train(train, cfg, (s, _) => progress((double)s / cfg.Steps)));
             double seconds = sw.Elapsed.TotalSeconds;
@@ -179,7 +205,9 @@ public static class TrainCommand
             {
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new
                 {
-                    kind = model.Name, env = env.Name, difficulty = d, train_trajectories = train.Count, test_trajectories = test.Count,
+                    kind = model.Name, env = env.Name, difficulty = d, policy = src == "policy" ? policySpec : "generator", source = src,
+                    labels = stepLabels == StepLabels.Exact ? "exact" : "mc", train_trajectories = train.Count, test_trajectories = test.Count,
+                    train_positive_share = train.Count(t => t.Outcome > 0.5f) / (double)Math.Max(1, train.Count),
                     steps = cfg.Steps, final_loss = finalLoss, seconds,
                     step_ece = stepsReport.Ece, step_auc = stepsReport.Auc, step_accuracy = stepsReport.Accuracy, step_count = stepsReport.Count,
                     outcome_ece = outcomes.Ece, outcome_auc = outcomes.Auc, outcome_count = outcomes.Count,
@@ -192,6 +220,6 @@ public static class TrainCommand
                 ctx.Out.WriteLine($"held-out final score vs outcome:    ECE {outcomes.Ece:F4}, AUC {outcomes.Auc:F4} ({outcomes.Count} trajectories)");
             }
             return ExitCodes.Ok;
-        }, kind, envName, problems, rollouts, difficulty, steps, batch, lr, layers, width, heads, context, device, output);
+        }, kind, envName, problems, rollouts, difficulty, steps, batch, lr, layers, width, heads, context, device, output, policy, source, labels, completions);
     }
 }

@@ -8,8 +8,12 @@ namespace Sim.Systems.Search;
 /// </summary>
 public static class ScorerSpec
 {
-    /// <summary>Makes the reward model named by <paramref name="spec"/>.</summary>
-    public static INodeScorer Parse(string spec, ulong seed)
+    /// <summary>
+    /// Makes the reward model named by <paramref name="spec"/>. A trained model that records what it was trained on
+    /// (<see cref="RewardModel.TrainedOn"/>) and was trained for another environment than <paramref name="env"/> or
+    /// another policy than <paramref name="policy"/> is still loaded, and <paramref name="warn"/> hears it once.
+    /// </summary>
+    public static INodeScorer Parse(string spec, ulong seed, string? env = null, string? policy = null, Action<string>? warn = null)
     {
         var (kind, args) = OptionSpec.Split(spec);
         if (kind == "simulated")
@@ -31,6 +35,19 @@ public static class ScorerSpec
         }
         if (!Directory.Exists(spec))
             throw new DirectoryNotFoundException($"--rm: '{spec}' is neither 'simulated[:noise=N]' nor a reward-model directory");
-        return RewardModel.Load(spec);
+        var model = RewardModel.Load(spec);
+        if (model.TrainedOn is { } on && warn is not null)
+        {
+            string? trainedEnv = (string?)on["env"], trainedPolicy = (string?)on["policy"];
+            if (env is not null && trainedEnv is not null && trainedEnv != env)
+                warn($"warning: reward model '{spec}' was trained on {trainedEnv}, not {env}");
+            else if (policy is not null && trainedPolicy is not null && !SamePolicy(trainedPolicy, policy))
+                warn($"warning: reward model '{spec}' was trained on samples of {trainedPolicy}, not of {policy}: its scores are off the distribution it learned");
+        }
+        return model;
     }
+
+    // Policy specs compared as written, ignoring case and spaces.
+    private static bool SamePolicy(string a, string b) =>
+        string.Equals(a.Replace(" ", ""), b.Replace(" ", ""), StringComparison.OrdinalIgnoreCase);
 }
