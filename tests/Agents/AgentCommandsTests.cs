@@ -77,4 +77,42 @@ public class AgentCommandsTests
         Assert.That((double)s["step_ece"]!, Is.InRange(0.0, 1.0));
         Assert.That((int)s["step_count"]!, Is.GreaterThan(0));
     }
+
+    [Test]
+    public void TrainRmLearnsFromThePolicyItWillJudgeAndSaysWhenUsedForAnother()
+    {
+        string dir = Path.Combine(_dir, "orm-policy");
+        var r = Run("train", "rm", "--kind", "orm", "--env", "countdown", "--difficulty", "1", "--policy", "simulated:skill=0.4", "--problems", "20",
+            "--rollouts", "2", "--steps", "3", "--batch", "8", "--layers", "1", "--width", "32", "--heads", "2", "--context", "96", "--out", dir, "--json");
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var s = JsonNode.Parse(r.Out)!;
+        Assert.That((string?)s["policy"], Is.EqualTo("simulated:skill=0.4"));
+        Assert.That((string?)s["source"], Is.EqualTo("policy"));
+        Assert.That((double)s["outcome_auc"]!, Is.InRange(0.0, 1.0));
+        // Used for the policy it learned: quiet. For another: one warning, and the run goes on.
+        var same = Run("scale", "--env", "countdown", "--difficulty", "1", "--policy", "simulated:skill=0.4", "--search", "bon", "--budget", "2",
+            "--problems", "5", "--guidance", "rm", "--rm", dir, "--json");
+        Assert.That(same.Code, Is.EqualTo(0), same.Err);
+        Assert.That(same.Err, Does.Not.Contain("warning"));
+        var other = Run("scale", "--env", "countdown", "--difficulty", "1", "--policy", "simulated:skill=0.9", "--search", "bon", "--budget", "2",
+            "--problems", "5", "--guidance", "rm", "--rm", dir, "--json");
+        Assert.That(other.Code, Is.EqualTo(0), other.Err);
+        Assert.That(other.Err.Split('\n').Count(l => l.Contains("warning")), Is.EqualTo(1));
+        Assert.That(other.Err, Does.Contain("simulated:skill=0.4"));
+    }
+
+    [Test]
+    public void MonteCarloLabelsAreShares()
+    {
+        var env = Sim.Environments.EnvironmentRegistry.Default.Get("countdown");
+        var policy = new Sim.Agents.Policies.SimulatedPolicy(new Sim.Agents.Policies.SimulatedPolicyConfig(AttemptSkill: 0.5));
+        var problems = Enumerable.Range(0, 6).Select(i => env.Sample((ulong)i, 1)).ToArray();
+        var data = new Sim.Agents.Scoring.PolicySampler(policy, Sim.Agents.Scoring.StepLabels.MonteCarlo, completions: 4).Generate(env, problems, 3, 7);
+        var labels = data.SelectMany(t => t.StepValues.Take(t.Lines.Count - 1)).Where(v => !float.IsNaN(v)).ToList();
+        Assert.That(labels, Is.Not.Empty);
+        Assert.That(labels.All(v => v is 0 or 0.25f or 0.5f or 0.75f or 1), Is.True, "a share of 4 completions");
+        Assert.That(labels.Distinct().Count(), Is.GreaterThan(2), "soft labels, not only 0 and 1");
+        var again = new Sim.Agents.Scoring.PolicySampler(policy, Sim.Agents.Scoring.StepLabels.MonteCarlo, completions: 4).Generate(env, problems, 3, 7);
+        Assert.That(again.Select(t => string.Join("|", t.Lines)), Is.EqualTo(data.Select(t => string.Join("|", t.Lines))), "deterministic");
+    }
 }
