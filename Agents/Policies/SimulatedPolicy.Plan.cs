@@ -34,8 +34,7 @@ public sealed partial class SimulatedPolicy
         private readonly IEnvironment _env;
         private readonly Problem _problem;
         private readonly SimulatedPolicy _owner;
-        // The state before each plan line along the reference path, and each depth's candidate steps, made on first use
-        // (a race makes the same arrays twice; either is kept, and both give the same answers).
+        // The state before each plan line along the reference path, made on first use (a race makes the same array twice).
         private EnvState[]? _states;
 
         public Plan(IEnvironment env, Problem problem, SimulatedPolicy owner)
@@ -68,7 +67,7 @@ public sealed partial class SimulatedPolicy
                 ErrorTokens = Array.ConvertAll(variants, x => x.Tokens);
                 Epsilon = ErrorRate(cfg, env, problem, Lines.Length, out Skill);
             }
-            _candidates = new Candidates?[Lines.Length];
+            _deadEnds = new (string[], int[])?[Lines.Length];
             string answerLine = Lines[^1];
             for (int i = answerLine.Length - 1; i >= 0; i--)
             {
@@ -121,15 +120,25 @@ public sealed partial class SimulatedPolicy
         }
 
         // A valid step at plan depth `depth` (before plan line `depth`) that leads into a dead end: accepted by the
-        // verifier, with no solution below (SolvableFromHere = No). Candidates come from the environment's step list and
-        // are probed in random order with the proposal's stream, up to DeadEndProbes of them, so each dead end is equally
-        // likely; false where the environment cannot list its steps, at the answer line, or when no probe finds one.
-        // What a probe learned is kept per candidate, so a problem's steps are verified at most once.
+        // verifier, with no solution below (SolvableFromHere = No), drawn uniformly from all of them; false where the
+        // environment cannot list its steps, at the answer line, or where there is none. The first draw at a depth checks
+        // every candidate the environment lists (a few dozen verdicts, once per problem and depth); later draws are a
+        // lookup. A race computes the same list twice and keeps either.
         public bool TryDeadEnd(int depth, ref Sim.Engine.Rng rng, out string text, out int tokens)
         {
             text = "";
             tokens = 0;
             if (depth >= Lines.Length - 1 || _env is not IStepEnumerator steps) return false;
+            var found = _deadEnds[depth] ??= FindDeadEnds(steps, depth);
+            if (found.Lines.Length == 0) return false;
+            int i = Index(ref rng, found.Lines.Length);
+            text = found.Lines[i];
+            tokens = found.Tokens[i];
+            return true;
+        }
+
+        private (string[] Lines, int[] Tokens) FindDeadEnds(IStepEnumerator steps, int depth)
+        {
             var states = _states;
             if (states is null)
             {
@@ -138,37 +147,41 @@ public sealed partial class SimulatedPolicy
                 for (int n = 0; n + 1 < Lines.Length; n++) states[n + 1] = _env.CheckStep(_problem, states[n], Lines[n]).State;
                 _states = states;
             }
-            var candidates = _candidates[depth] ??= new Candidates(steps.CandidateSteps(_problem, states[depth]));
-            int count = candidates.Steps.Count;
-            if (count == 0) return false;
-            for (int probe = 0; probe < DeadEndProbes; probe++)
+            var dead = new List<string>();
+            foreach (var step in steps.CandidateSteps(_problem, states[depth]))
             {
-                int i = Index(ref rng, count);
-                ref byte known = ref candidates.Known[i];
-                if (known == 0)
-                {
-                    string step = candidates.Steps[i];
-                    var v = Same(step, Lines[depth]) ? default : _env.CheckStep(_problem, states[depth], step);
-                    known = v.Valid && v.SolvableFromHere == Solvability.No ? (byte)1 : (byte)2;
-                }
-                if (known != 1) continue;
-                text = candidates.Steps[i];
-                tokens = _owner.LineTokens(text);
-                return true;
+                if (Same(step, Lines[depth])) continue;
+                var v = _env.CheckStep(_problem, states[depth], step);
+                if (v.Valid && v.SolvableFromHere == Solvability.No) dead.Add(step);
             }
-            return false;
+            return (dead.ToArray(), dead.Select(_owner.LineTokens).ToArray());
         }
 
-        // Probes of the step list per dead-end mistake before it becomes a slip instead.
-        private const int DeadEndProbes = 8;
+        private readonly (string[] Lines, int[] Tokens)?[] _deadEnds;
 
-        private readonly Candidates?[] _candidates;
+        // Each plan line's format error (from the policy's shared memo), made on first use.
+        private (string Line, int Tokens)?[]? _formatErrors;
 
-        // One depth's candidate steps and what is known of each: 0 unchecked, 1 a dead end, 2 not.
-        private sealed class Candidates(IReadOnlyList<string> steps)
+        public (string Line, int Tokens) FormatError(int idx)
         {
-            public readonly IReadOnlyList<string> Steps = steps;
-            public readonly byte[] Known = new byte[steps.Count];
+            var cache = _formatErrors ??= new (string, int)?[Lines.Length];
+            if (cache[idx] is { } known) return known;
+            var made = _owner._formatVariants.Get(Lines[idx]);
+            cache[idx] = made;
+            return made;
+        }
+
+        // The wrong answers drawn so far, by offset: index w + offset (offset in [−w, w], 0 unused), made on first use.
+        private string?[]? _wrongAnswers;
+
+        public string WrongAnswer(int offset, int range)
+        {
+            var cache = _wrongAnswers ??= new string?[2 * range + 1];
+            ref string? slot = ref cache[range + offset];
+            if (slot is not null) return slot;
+            string line = Lines[^1];
+            return slot = string.Concat(line.AsSpan(0, AnswerStart),
+                (AnswerValue + offset).ToString(System.Globalization.CultureInfo.InvariantCulture), line.AsSpan(AnswerEnd));
         }
 
         // A format error of a plan line: a line the environment cannot parse. A step written "a op b = c" loses its result

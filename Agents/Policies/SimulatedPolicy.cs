@@ -227,7 +227,7 @@ public sealed partial class SimulatedPolicy : IPolicy
             }
             else if (u < _deadEnd + _formatError)
             {
-                var (bad, tokens) = _formatVariants.Get(plan.Lines[idx]);
+                var (bad, tokens) = plan.FormatError(idx);
                 return new ProposedStep(bad, StepProtocol.Classify(bad), logp, c, tokens);
             }
         }
@@ -241,10 +241,8 @@ public sealed partial class SimulatedPolicy : IPolicy
         if (_wrongAnswers > 0 && idx == plan.Lines.Length - 1 && plan.AnswerEnd > 0)
         {
             int offset = 1 + Index(ref rng, _wrongAnswers);
-            long wrong = plan.AnswerValue + ((rng.NextULong() & 1) == 0 || plan.AnswerValue < offset ? offset : -offset);
-            string line = plan.Lines[idx];
-            string text = string.Concat(line.AsSpan(0, plan.AnswerStart), wrong.ToString(System.Globalization.CultureInfo.InvariantCulture), line.AsSpan(plan.AnswerEnd));
-            return new ProposedStep(text, StepKind.Answer, logp, c, plan.Tokens[idx]);
+            if ((rng.NextULong() & 1) != 0 && plan.AnswerValue >= offset) offset = -offset;
+            return new ProposedStep(plan.WrongAnswer(offset, _wrongAnswers), StepKind.Answer, logp, c, plan.Tokens[idx]);
         }
         int e = Index(ref rng, plan.Errors[idx].Length);
         return new ProposedStep(plan.Errors[idx][e], plan.Kinds[idx], logp, c, plan.ErrorTokens[idx][e]);
