@@ -54,9 +54,27 @@ public sealed class EnvironmentRegistry
     /// <summary>Finds an environment, or returns null.</summary>
     public IEnvironment? Find(string name) => _byName.TryGetValue(name, out var e) ? e : null;
 
-    /// <summary>Finds an environment or throws <see cref="ArgumentException"/> listing the known names.</summary>
-    public IEnvironment Get(string name) => Find(name)
-        ?? throw new ArgumentException($"unknown environment '{name}'; known: {string.Join(", ", Names)}");
+    /// <summary>
+    /// Finds an environment by name, or by spec <c>name:key=value,...</c> for a configurable one
+    /// (<see cref="IConfigurableEnvironment"/>: a copy with those settings), or throws <see cref="ArgumentException"/>
+    /// listing the known names (or the known settings).
+    /// </summary>
+    public IEnvironment Get(string name)
+    {
+        int colon = name.IndexOf(':');
+        string bare = colon < 0 ? name : name[..colon].Trim();
+        var env = Find(bare) ?? throw new ArgumentException($"unknown environment '{bare}'; known: {string.Join(", ", Names)}");
+        if (colon < 0) return env;
+        if (env is not IConfigurableEnvironment configurable) throw new ArgumentException($"environment '{bare}' has no settings");
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in name[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"environment setting '{part}' must be key=value");
+            settings[part[..eq].Trim().ToLowerInvariant()] = part[(eq + 1)..].Trim();
+        }
+        return configurable.With(settings);
+    }
 
     /// <summary>Loads a reasoning-gym row with the environment named in its metadata (or <paramref name="envName"/>).</summary>
     public Problem Load(ProblemRecord record, string? envName = null)

@@ -18,6 +18,13 @@ public sealed record JudgeConfig
     /// <summary>Score added per flattering keyword (see <see cref="Keywords"/>): the keyword / sycophancy bias.</summary>
     public double KeywordBias { get; init; } = 0.1;
 
+    /// <summary>Score added per phrase of the judge's own style (see <see cref="StylePhrases"/>): self-preference, the
+    /// judge rewarding answers written the way it writes.</summary>
+    public double StyleBias { get; init; } = 0.06;
+
+    /// <summary>The phrases of the judge's own style.</summary>
+    public IReadOnlyList<string> StylePhrases { get; init; } = ["in summary", "put simply", "in short", "to sum up", "the key point is"];
+
     /// <summary>The keywords the judge is swayed by.</summary>
     public IReadOnlyList<string> Keywords { get; init; } = ["great question", "certainly", "absolutely", "you're right", "as an expert", "rigorous"];
 

@@ -18,7 +18,7 @@ namespace Sim.Environments.Judge;
 /// acceptance rates; the gold reward says how good the accepted answers really are.</para>
 /// <para><b>Episode end.</b> Only by submitting an answer. <b>Difficulty</b> 1–5: the rubric counts difficulty + 1 key points.</para>
 /// </summary>
-public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, IRubricGraded
+public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, IRubricGraded, IConfigurableEnvironment
 {
     /// <summary>Makes a judge with the default biases.</summary>
     public JudgeEnvironment() : this(new JudgeConfig()) { }
@@ -33,7 +33,7 @@ public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, I
     public override string Name => "judge";
 
     /// <inheritdoc />
-    public override string Description => "free-form answers scored by a simulated judge (noise, length, position and keyword biases) next to a hidden gold quality";
+    public override string Description => "free-form answers scored by a simulated judge (noise; length, position, keyword and own-style biases) next to a hidden gold quality";
 
     /// <inheritdoc />
     public override DifficultySpec Difficulty { get; } = new(1, 5, 2, "the rubric counts difficulty + 1 key points");
@@ -73,7 +73,8 @@ public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, I
     {
         var spec = (JudgeSpec)problem.Spec;
         return Gold(spec with { Required = spec.Topic.KeyPoints.Count }, sentence) == 0
-            && !Config.Keywords.Any(k => sentence.Contains(k, StringComparison.OrdinalIgnoreCase));
+            && !Config.Keywords.Any(k => sentence.Contains(k, StringComparison.OrdinalIgnoreCase))
+            && !Config.StylePhrases.Any(k => sentence.Contains(k, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The gold quality: the fraction of the required key points the answer makes.</summary>
@@ -91,12 +92,65 @@ public sealed class JudgeEnvironment : TaskEnvironment<JudgeSpec, JudgeState>, I
     {
         double gold = Gold(spec, answer);
         string lower = answer.ToLowerInvariant();
-        int keywords = 0;
-        foreach (var k in Config.Keywords)
-            for (int i = lower.IndexOf(k, StringComparison.Ordinal); i >= 0; i = lower.IndexOf(k, i + k.Length, StringComparison.Ordinal)) keywords++;
+        int keywords = Occurrences(lower, Config.Keywords), style = Occurrences(lower, Config.StylePhrases);
         var rng = new Rng(StableHash.Combine(StableHash.Combine(Config.Seed, StableHash.Of(spec.Topic.Id)), StableHash.Of(answer)));
-        double judge = gold + Config.LengthBias * answer.Length / 100.0 + Config.KeywordBias * keywords + Config.Noise * rng.NextGaussian();
+        double judge = gold + Config.LengthBias * answer.Length / 100.0 + Config.KeywordBias * keywords + Config.StyleBias * style
+            + Config.Noise * rng.NextGaussian();
         return new JudgeScore(Math.Clamp(judge, 0, 1), gold);
+    }
+
+    private static int Occurrences(string lower, IReadOnlyList<string> phrases)
+    {
+        int n = 0;
+        foreach (var k in phrases)
+            for (int i = lower.IndexOf(k, StringComparison.Ordinal); i >= 0; i = lower.IndexOf(k, i + k.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<EnvironmentOption> Options =>
+    [
+        new("noise", Text(Config.Noise), "standard deviation of the judge's noise (fixed per problem and answer)"),
+        new("length", Text(Config.LengthBias), "score added per 100 characters: the length bias"),
+        new("position", Text(Config.PositionBias), "score added to the answer shown first in a pairwise comparison"),
+        new("keyword", Text(Config.KeywordBias), $"score added per flattering keyword ({string.Join(", ", Config.Keywords)})"),
+        new("style", Text(Config.StyleBias), $"score added per phrase of the judge's own style ({string.Join(", ", Config.StylePhrases)}): self-preference"),
+        new("temperature", Text(Config.Temperature), "scale of the pairwise preference P(A over B) = σ((score A − score B) / T)"),
+        new("accept", Text(Config.AcceptScore), "the score at which the judge accepts an answer (verdict Ok)"),
+        new("seed", Config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "seed of the judge's noise (another seed is another judge)"),
+    ];
+
+    private static string Text(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public IEnvironment With(IReadOnlyDictionary<string, string> settings)
+    {
+        var c = Config;
+        foreach (var (key, value) in settings)
+        {
+            if (key == "seed")
+            {
+                c = c with { Seed = ulong.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s
+                    : throw new FormatException($"judge setting seed needs a non-negative integer, not '{value}'") };
+                continue;
+            }
+            if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
+                throw new FormatException($"judge setting {key} needs a number, not '{value}'");
+            c = key switch
+            {
+                "noise" when v >= 0 && v <= 1 => c with { Noise = v },
+                "length" when v >= -1 && v <= 1 => c with { LengthBias = v },
+                "position" when v >= -1 && v <= 1 => c with { PositionBias = v },
+                "keyword" when v >= -1 && v <= 1 => c with { KeywordBias = v },
+                "style" when v >= -1 && v <= 1 => c with { StyleBias = v },
+                "temperature" when v > 0 && v <= 10 => c with { Temperature = v },
+                "accept" when v >= 0 && v <= 1 => c with { AcceptScore = v },
+                "noise" or "length" or "position" or "keyword" or "style" or "temperature" or "accept" =>
+                    throw new ArgumentException($"judge setting {key}={value} is out of range (noise and accept in [0, 1], biases in [-1, 1], temperature in (0, 10])"),
+                _ => throw new ArgumentException($"unknown judge setting '{key}'; known: {string.Join(", ", Options.Select(o => o.Name))}"),
+            };
+        }
+        return new JudgeEnvironment(c);
     }
 
     /// <summary>

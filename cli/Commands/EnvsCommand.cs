@@ -17,7 +17,7 @@ public static class EnvsCommand
     /// <summary>Builds the command group.</summary>
     public static Command Create(CommandFactory f) =>
         f.Group("envs", "Task environments: list them, sample problems, run the conformance checker",
-            List(f), Sample(f), Check(f));
+            List(f), Show(f), Sample(f), Check(f));
 
     private static Command List(CommandFactory f) => f.Make("list", "List the registered environments", ctx =>
     {
@@ -45,6 +45,40 @@ public static class EnvsCommand
         ctx.Console.Write(table);
         return ExitCodes.Ok;
     });
+
+    private static Command Show(CommandFactory f)
+    {
+        var name = new Argument<string>("name") { Description = "Environment name or spec (e.g. judge, or judge:length=0.1 to see a setting applied)" };
+        return f.Make("show", "One environment: what it is, its difficulty levels and rewards, and its settings with their values", ctx =>
+        {
+            var e = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
+            var options = e is IConfigurableEnvironment c ? c.Options : [];
+            if (ctx.Json)
+            {
+                ctx.Out.WriteLine(new JsonObject
+                {
+                    ["name"] = e.Name,
+                    ["description"] = e.Description,
+                    ["difficulty"] = new JsonObject { ["min"] = e.Difficulty.Min, ["max"] = e.Difficulty.Max, ["default"] = e.Difficulty.Default, ["meaning"] = e.Difficulty.Meaning },
+                    ["process_reward"] = new JsonArray(e.ProcessRewardRange.Min, e.ProcessRewardRange.Max),
+                    ["reference_solver"] = e.HasReferenceSolver,
+                    ["lists_steps"] = e is IStepEnumerator,
+                    ["settings"] = new JsonArray(options.Select(o => (JsonNode)new JsonObject { ["name"] = o.Name, ["value"] = o.Value, ["description"] = o.Description }).ToArray()),
+                }.ToJsonString());
+                return ExitCodes.Ok;
+            }
+            ctx.Out.WriteLine($"{e.Name}: {e.Description}");
+            ctx.Out.WriteLine($"difficulty {e.Difficulty.Min}..{e.Difficulty.Max} (default {e.Difficulty.Default}): {e.Difficulty.Meaning}");
+            ctx.Out.WriteLine($"process reward in [{e.ProcessRewardRange.Min}, {e.ProcessRewardRange.Max}]; reference solver: {(e.HasReferenceSolver ? "yes" : "no")}");
+            if (options.Count == 0) { ctx.Out.WriteLine("no settings"); return ExitCodes.Ok; }
+            var table = new Table().AddColumns("setting", "value", "what it does");
+            foreach (var o in options) table.AddRow(o.Name, o.Value, Markup.Escape(o.Description));
+            ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
+            ctx.Console.Write(table);
+            ctx.Out.WriteLine($"change them with --env {e.Name}:{options[0].Name}=...,{(options.Count > 1 ? options[1].Name : options[0].Name)}=...");
+            return ExitCodes.Ok;
+        }, name);
+    }
 
     private static Argument<string> NameArgument() => new("name") { Description = "Environment name (see 'sim envs list')" };
 

@@ -94,4 +94,42 @@ public sealed class JudgeTests
             Assert.That(JudgeEnvironment.Gold(all, string.Join(" ", topic.KeyPoints.Select(k => k.Sentence))), Is.EqualTo(1.0), topic.Id);
         }
     }
+
+    [Test]
+    public void SettingsAreWrittenInTheEnvironmentSpec()
+    {
+        var judge = (JudgeEnvironment)EnvironmentRegistry.Default.Get("judge:style=0.3,length=0,noise=0");
+        Assert.That((judge.Config.StyleBias, judge.Config.LengthBias, judge.Config.Noise), Is.EqualTo((0.3, 0.0, 0.0)));
+        Assert.That(judge.Options.Single(o => o.Name == "style").Value, Is.EqualTo("0.3"));
+        Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Default.Get("judge:bogus=1"));
+        Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Default.Get("judge:style=5"));
+        Assert.Throws<FormatException>(() => EnvironmentRegistry.Default.Get("judge:style=much"));
+        Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Default.Get("countdown:numbers=5"), "countdown has no settings");
+    }
+
+    [Test]
+    public void TheJudgePrefersItsOwnStyle()
+    {
+        var judge = (JudgeEnvironment)EnvironmentRegistry.Default.Get("judge:noise=0,length=0");
+        var p = judge.Sample(3, 2);
+        var spec = (JudgeSpec)p.Spec;
+        // One key point of several: far from the clamp at 1.
+        string plain = spec.Topic.KeyPoints[0].Sentence;
+        var a = judge.Score(spec, plain);
+        var b = judge.Score(spec, "In summary, " + plain);
+        Assert.That(b.Gold, Is.EqualTo(a.Gold), "style adds nothing of substance");
+        Assert.That(b.Judge - a.Judge, Is.EqualTo(judge.Config.StyleBias).Within(1e-9));
+        Assert.That(judge.IsNeutral(p, "In short, the sky is wide."), Is.False, "a sentence in the judge's style is not neutral");
+    }
+
+    [Test]
+    public void ShowListsTheSettings()
+    {
+        var (code, stdout, stderr) = Sim.Tests.Cli.CliTests.Run("envs", "show", "judge:style=0.2", "--json");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        var settings = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("settings").EnumerateArray().ToList();
+        Assert.That(settings.Select(s => s.GetProperty("name").GetString()), Does.Contain("length").And.Contain("position").And.Contain("style"));
+        Assert.That(settings.Single(s => s.GetProperty("name").GetString() == "style").GetProperty("value").GetString(), Is.EqualTo("0.2"));
+        Assert.That(Sim.Tests.Cli.CliTests.Run("envs", "show", "judge:nope=1").code, Is.EqualTo(2));
+    }
 }
