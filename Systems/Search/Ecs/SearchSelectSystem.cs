@@ -4,8 +4,8 @@ using Sim.Environments;
 namespace Sim.Systems.Search;
 
 /// <summary>
-/// <c>search.select</c>: by parallel query over the agent entities, every agent first starts the task the episodes
-/// stage gave it (if any); every agent's reward buffers and new-node list of last tick are emptied; then every running agent either commits (budget
+/// <c>search.select</c>: by parallel query over the agent entities, every agent empties last tick's reward buffers and
+/// new-node list, starts the task the episodes stage gave it (if any), and then, if running, either commits (budget
 /// spent) or lets its algorithm queue this tick's expansions and builds their policy contexts. An agent that queues
 /// nothing while still running commits its best answer, so no agent stalls.
 /// </summary>
