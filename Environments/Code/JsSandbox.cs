@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -218,7 +219,7 @@ public sealed class JsSandbox
             {
                 case JsBoolean b: sb.Append(b.AsBoolean() ? "true" : "false"); return;
                 case JsNumber n: Number(n.AsNumber(), sb); return;
-                case JsString s: sb.Append(System.Text.Json.JsonSerializer.Serialize(s.ToString())); return;
+                case JsString s: Quote(s.ToString(), sb); return;
                 case JsArray a:
                 {
                     sb.Append('[');
@@ -244,7 +245,8 @@ public sealed class JsSandbox
                         if (sb.Length > MaxChars) break;
                         if (!first) sb.Append(',');
                         first = false;
-                        sb.Append(System.Text.Json.JsonSerializer.Serialize(k)).Append(':');
+                        Quote(k, sb);
+                        sb.Append(':');
                         Write(o.Get(k), sb, depth + 1);
                     }
                     sb.Append('}');
@@ -260,6 +262,53 @@ public sealed class JsSandbox
             else if (double.IsInfinity(d)) sb.Append(d > 0 ? "Infinity" : "-Infinity");
             else if (d == Math.Floor(d) && Math.Abs(d) < 9.007199254740992E15) sb.Append(((long)d).ToString(CultureInfo.InvariantCulture));
             else sb.Append(d.ToString("R", CultureInfo.InvariantCulture));
+        }
+
+        // A string as a JSON literal that keeps every UTF-16 code unit: printable ASCII as itself (with \" and \\),
+        // everything else as \uXXXX, lone surrogates included. (JsonSerializer replaces a lone surrogate with U+FFFD,
+        // which would make two different strings compare equal.)
+        internal static void Quote(string text, StringBuilder sb)
+        {
+            sb.Append('"');
+            foreach (char c in text)
+            {
+                if (c == '"' || c == '\\') sb.Append('\\').Append(c);
+                else if (c >= 0x20 && c < 0x7F) sb.Append(c);
+                else sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            }
+            sb.Append('"');
+        }
+
+        // The code units of a JSON string token as written (without quotes, escapes undone), lone surrogates kept:
+        // JsonElement.GetString refuses them. The token is valid JSON (the document parsed), so escapes are well formed.
+        internal static string RawString(ReadOnlySpan<byte> raw)
+        {
+            if (raw.Length >= 2 && raw[0] == (byte)'"' && raw[^1] == (byte)'"') raw = raw[1..^1];
+            if (raw.IndexOf((byte)'\\') < 0) return Encoding.UTF8.GetString(raw);
+            var sb = new StringBuilder(raw.Length);
+            int start = 0;
+            for (int i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] != (byte)'\\') continue;
+                sb.Append(Encoding.UTF8.GetString(raw[start..i]));
+                char e = (char)raw[++i];
+                switch (e)
+                {
+                    case 'u':
+                        sb.Append((char)int.Parse(Encoding.ASCII.GetString(raw.Slice(i + 1, 4)), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                        i += 4;
+                        break;
+                    case 'b': sb.Append('\b'); break;
+                    case 'f': sb.Append('\f'); break;
+                    case 'n': sb.Append('\n'); break;
+                    case 'r': sb.Append('\r'); break;
+                    case 't': sb.Append('\t'); break;
+                    default: sb.Append(e); break; // \" \\ \/
+                }
+                start = i + 1;
+            }
+            sb.Append(Encoding.UTF8.GetString(raw[start..]));
+            return sb.ToString();
         }
 
         public static string OfJson(string json)
@@ -278,7 +327,7 @@ public sealed class JsSandbox
                 case JsonValueKind.True: sb.Append("true"); break;
                 case JsonValueKind.False: sb.Append("false"); break;
                 case JsonValueKind.Number: Number(e.GetDouble(), sb); break;
-                case JsonValueKind.String: sb.Append(System.Text.Json.JsonSerializer.Serialize(e.GetString())); break;
+                case JsonValueKind.String: Quote(RawString(JsonMarshal.GetRawUtf8Value(e)), sb); break;
                 case JsonValueKind.Array:
                 {
                     sb.Append('[');
@@ -291,12 +340,14 @@ public sealed class JsSandbox
                 {
                     sb.Append('{');
                     bool first = true;
-                    foreach (var p in e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                    foreach (var (name, value) in e.EnumerateObject().Select(p => (RawString(JsonMarshal.GetRawUtf8PropertyName(p)), p.Value))
+                        .OrderBy(p => p.Item1, StringComparer.Ordinal))
                     {
                         if (!first) sb.Append(',');
                         first = false;
-                        sb.Append(System.Text.Json.JsonSerializer.Serialize(p.Name)).Append(':');
-                        Write(p.Value, sb);
+                        Quote(name, sb);
+                        sb.Append(':');
+                        Write(value, sb);
                     }
                     sb.Append('}');
                     break;
