@@ -11,4 +11,8 @@ public static class ExitCodes
 
     /// <summary>The input was bad: a wrong flag, a malformed file, a corrupt replay.</summary>
     public const int BadInput = 2;
+
+    /// <summary>An environment or a model failed: it threw, or gave a NaN, infinite or out-of-range reward
+    /// (<c>EnvironmentError</c> verdicts). Whatever was recorded is complete; the message names the environment.</summary>
+    public const int EnvironmentFailed = 3;
 }

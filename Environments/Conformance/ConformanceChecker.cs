@@ -170,6 +170,8 @@ public sealed class ConformanceChecker
             {
                 var a = env.CheckStep(p, state, step);
                 var b = env.CheckStep(p, state, step);
+                // A TaskEnvironment turns its own exceptions and bad rewards into EnvironmentError verdicts: still bugs.
+                Require(a.Kind != VerdictKind.EnvironmentError, $"{p.Id}: step '{Clip(step)}': {a.Reason}");
                 Require(Same(a, b), $"{p.Id}: step '{Clip(step)}' gave two different verdicts");
                 Require(Present(a.Reason) && Present(a.State), $"{p.Id}: verdict without a reason or state");
                 Require(range.Contains(a.ProcessReward), $"{p.Id}: process reward {a.ProcessReward} outside [{range.Min}, {range.Max}]");
@@ -181,6 +183,7 @@ public sealed class ConformanceChecker
             Require(start.ToString() == startText, $"{p.Id}: CheckStep mutated the start state");
             var x = env.CheckAnswer(p, p.Answer);
             var y = env.CheckAnswer(p, p.Answer);
+            Require(x.Kind != VerdictKind.EnvironmentError, $"{p.Id}: the ground truth: {x.Reason}");
             Require(Same(x, y), $"{p.Id}: the same answer got two different verdicts");
             Require(x.Reward is >= 0 and <= 1 && x.Score is >= 0 and <= 1, $"{p.Id}: outcome reward or score outside [0, 1]");
         }
@@ -210,6 +213,8 @@ public sealed class ConformanceChecker
                 {
                     throw new Failed($"{p.Id}: input {Show(text)} threw {ex.GetType().Name}: {ex.Message}");
                 }
+                if (v.Kind == VerdictKind.EnvironmentError) throw new Failed($"{p.Id}: input {Show(text)}: {v.Reason}");
+                if (a.Kind == VerdictKind.EnvironmentError) throw new Failed($"{p.Id}: answer {Show(text)}: {a.Reason}");
                 Require(Present(v.State) && Present(v.Reason) && Present(a.Reason), $"{p.Id}: input {Show(text)} gave an incomplete verdict");
                 Require(env.ProcessRewardRange.Contains(v.ProcessReward), $"{p.Id}: input {Show(text)}: reward out of range");
                 n++;

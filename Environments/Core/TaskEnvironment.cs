@@ -7,7 +7,7 @@ namespace Sim.Environments;
 /// </summary>
 /// <typeparam name="TSpec">The parsed problem parameters (kept in <see cref="Problem.Spec"/>).</typeparam>
 /// <typeparam name="TState">The immutable state.</typeparam>
-public abstract class TaskEnvironment<TSpec, TState> : IEnvironment
+public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment
     where TSpec : class
     where TState : EnvState
 {
@@ -62,7 +62,11 @@ public abstract class TaskEnvironment<TSpec, TState> : IEnvironment
         if (stepText is null) return StepVerdict.Reject(VerdictKind.Malformed, "empty step", state);
         if (stepText.Length > MaxTextLength)
             return StepVerdict.Reject(VerdictKind.Malformed, $"step longer than {MaxTextLength} characters", state);
-        return CheckStep(spec, typed, stepText);
+        // The subclass's bugs are verdicts attributed to it, never a crash of the caller (EnvironmentGuard).
+        StepVerdict v;
+        try { v = CheckStep(spec, typed, stepText); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { return EnvironmentGuard.StepFault(Name, ex, state); }
+        return EnvironmentGuard.Validate(Name, ProcessRewardRange, v, state);
     }
 
     /// <inheritdoc />
@@ -72,7 +76,10 @@ public abstract class TaskEnvironment<TSpec, TState> : IEnvironment
         if (answerText is null) return AnswerVerdict.Wrong(VerdictKind.Malformed, "empty answer");
         if (answerText.Length > MaxTextLength)
             return AnswerVerdict.Wrong(VerdictKind.Malformed, $"answer longer than {MaxTextLength} characters");
-        return CheckAnswer(spec, answerText);
+        AnswerVerdict v;
+        try { v = CheckAnswer(spec, answerText); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { return EnvironmentGuard.AnswerFault(Name, ex); }
+        return EnvironmentGuard.Validate(Name, v);
     }
 
     /// <inheritdoc />

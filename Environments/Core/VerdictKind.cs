@@ -32,4 +32,11 @@ public enum VerdictKind : byte
 
     /// <summary>Code that went over its recursion-depth limit.</summary>
     RecursionLimit = 8,
+
+    /// <summary>
+    /// The environment itself failed on this input: it threw, or returned a reward that is NaN, infinite or outside its
+    /// declared range. The fault is the environment's, not the step's or the user's; the reason names the environment
+    /// and the call (<see cref="EnvironmentGuard"/>).
+    /// </summary>
+    EnvironmentError = 9,
 }

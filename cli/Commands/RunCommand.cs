@@ -100,8 +100,9 @@ public static class RunCommand
                     verifier_calls_per_episode = m.Spent.VerifierCalls / episodes, rm_calls_per_episode = m.Spent.RewardModelCalls / episodes,
                     steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
                     state_hash = world.StateHash().ToString("x16"), replay = path, plugins = plugged,
+                    environment_errors = m.EnvironmentErrors, faulted_episodes = m.FaultedEpisodes, first_environment_error = m.FirstEnvironmentError,
                 }));
-                return ExitCodes.Ok;
+                return Faults(ctx, m);
             }
             ctx.Out.WriteLine($"sim run: {name} ({guidanceName}) on {environment.Name} d{level}, policy {ctx.Get(policy)}, {n} agents, {t} ticks, budget {spec.Budget}, seed {ctx.Seed}");
             if (plugged.Count > 0) ctx.Out.WriteLine($"plug-in systems: {string.Join(", ", plugged)}");
@@ -120,6 +121,7 @@ public static class RunCommand
             table.AddRow("expansions/s (tree nodes)", (m.Expansions / secs).ToString("N0"));
             table.AddRow("ticks/s", (t / secs).ToString("F1"));
             table.AddRow("wall time", $"{secs:F2} s");
+            if (m.EnvironmentErrors > 0) table.AddRow("environment errors (faulted episodes)", $"{m.EnvironmentErrors} ({m.FaultedEpisodes})");
             ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);
             if (path is not null) ctx.Out.WriteLine($"replay written to {path} ({new FileInfo(path).Length} bytes); view it with 'sim view {path}'");
@@ -129,7 +131,18 @@ public static class RunCommand
                 foreach (var p in pipeline.Profiler!.Entries()) prof.AddRow(Markup.Escape(p.Path), p.TotalMs.ToString("F2"), p.MeanUsPerTick.ToString("F1"));
                 ctx.Console.Write(prof);
             }
-            return ExitCodes.Ok;
+            return Faults(ctx, m);
         }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins, prmAgg, select);
+    }
+
+    /// <summary>
+    /// Exit 3 when an environment failed during the run (its verdicts were <c>EnvironmentError</c>): the run went on and
+    /// everything was recorded; the message names the first failure.
+    /// </summary>
+    internal static int Faults(CliContext ctx, SearchMetrics m)
+    {
+        if (m.EnvironmentErrors == 0) return ExitCodes.Ok;
+        ctx.Err.WriteLine($"error: {m.EnvironmentErrors} verdicts in {m.FaultedEpisodes} episodes were environment failures; the first: {m.FirstEnvironmentError}");
+        return ExitCodes.EnvironmentFailed;
     }
 }

@@ -49,6 +49,7 @@ public static class VerifyCommand
             var environment = EnvironmentRegistry.Default.Get(p.Env);
 
             var state = environment.Start(p);
+            string? fault = null;
             if (stepsPath is not null)
             {
                 int index = 0, lineNo = 0;
@@ -58,7 +59,8 @@ public static class VerifyCommand
                     string line = raw.TrimEnd('\r');
                     if (string.IsNullOrWhiteSpace(line)) continue;
                     string step = DecodeStep(line);
-                    var v = environment.CheckStep(p, state, step);
+                    var v = EnvironmentGuard.CheckStep(environment, p, state, step);
+                    if (v.Kind == VerdictKind.EnvironmentError) fault ??= v.Reason;
                     if (v.Valid) state = v.State;
                     index++;
                     if (ctx.Json)
@@ -87,7 +89,8 @@ public static class VerifyCommand
             if (answerPath is not null)
             {
                 string text = ReadAll(answerPath, "--answer").TrimEnd('\r', '\n');
-                var a = environment.CheckAnswer(p, text);
+                var a = EnvironmentGuard.CheckAnswer(environment, p, text);
+                if (a.Kind == VerdictKind.EnvironmentError) fault ??= a.Reason;
                 if (ctx.Json)
                 {
                     var o = new JsonObject
@@ -107,6 +110,12 @@ public static class VerifyCommand
                     ctx.Out.WriteLine($"answer: {(a.Correct ? "CORRECT" : "wrong")} ({Snake(a.Kind)}) reward {a.Reward:0.###} score {a.Score:0.###}" +
                                       $"{(a.GoldReward is { } g ? $" gold {g:0.###}" : "")}: {a.Reason}");
                 }
+            }
+            // Every verdict is printed first; then an environment's failure is named and exits 3 (not the user's fault).
+            if (fault is not null)
+            {
+                ctx.Err.WriteLine($"error: {fault}");
+                return ExitCodes.EnvironmentFailed;
             }
             return ExitCodes.Ok;
         }, env, problem, steps, answer);

@@ -40,6 +40,9 @@ public struct AgentEpisode : IStateHashable
     /// <summary>The committed answer's gold reward where its reward is a proxy; NaN otherwise.</summary>
     public double Gold;
 
+    /// <summary>Verdicts in this episode that were the environment's own failures (<see cref="VerdictKind.EnvironmentError"/>).</summary>
+    public int Faults;
+
     /// <summary>The task the episodes stage assigned, started at the next <c>search.select</c>.</summary>
     internal EpisodeTask Next;
 

@@ -35,6 +35,11 @@ public sealed class AgentWork
 
     internal int CacheHits, CacheMisses;
 
+    /// <summary>This tick's verdicts that were the environment's own failures (<see cref="Environments.VerdictKind.EnvironmentError"/>),
+    /// and the first one's reason.</summary>
+    internal int EnvironmentErrors;
+    internal string? EnvironmentError;
+
     /// <summary>When the run is recorded: the completion of the episode this agent finished this tick, made on its own
     /// core in the backup pass; the episodes stage makes the episode record, in agent order.</summary>
     internal string? Completion;
@@ -45,6 +50,8 @@ public sealed class AgentWork
         Fresh.Clear();
         Touched.Clear();
         Proposed.Clear();
+        EnvironmentErrors = 0;
+        EnvironmentError = null;
     }
 
     /// <summary>A request for children of a node.</summary>

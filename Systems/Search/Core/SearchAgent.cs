@@ -115,6 +115,7 @@ public readonly ref struct SearchAgent
         e.Solved = false;
         e.Reward = 0;
         e.Gold = double.NaN;
+        e.Faults = 0;
         if (task.Budget is { } b) _budget = b;
         _ledger = default;
         Work.Requests.Clear();

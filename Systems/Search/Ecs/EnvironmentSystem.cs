@@ -50,6 +50,7 @@ public sealed class EnvironmentSystem : ISystem
                 n.Tokens = prop.Tokens;
                 n.Prior = 1;
                 if (CheckNode(agent, id, process, outcome) && agent.Algorithm.ReadsVerifier(n.Kind)) agent.Ledger.VerifierCalls++;
+
                 work.Fresh.Add(id);
             }
         }
@@ -94,8 +95,9 @@ public sealed class EnvironmentSystem : ISystem
                     v = table.CheckStep(agent.Env, agent.Problem, parent.State, n.PathHash, n.Text, out bool hit);
                     if (hit) work.CacheHits++; else work.CacheMisses++;
                 }
-                else v = agent.Env.CheckStep(agent.Problem, parent.State, n.Text);
+                else v = EnvironmentGuard.CheckStep(agent.Env, agent.Problem, parent.State, n.Text);
                 n.Verdict = v.Kind;
+                if (v.Kind == VerdictKind.EnvironmentError) Fault(work, v.Reason);
                 process.Add(new ProcessReward(id, v.ProcessReward, v.Kind, RewardSource.Verifier));
                 n.State = v.State;
                 n.Solvable = v.Valid ? v.SolvableFromHere : (parent.Solvable == Solvability.No ? Solvability.No : v.SolvableFromHere);
@@ -114,9 +116,10 @@ public sealed class EnvironmentSystem : ISystem
                 else
                 {
                     text = AnswerText(n.Text);
-                    v = agent.Env.CheckAnswer(agent.Problem, text);
+                    v = EnvironmentGuard.CheckAnswer(agent.Env, agent.Problem, text);
                 }
                 n.Verdict = v.Kind;
+                if (v.Kind == VerdictKind.EnvironmentError) Fault(work, v.Reason);
                 n.Complete = true;
                 n.Correct = v.Correct;
                 n.AnswerText = text;
@@ -142,6 +145,14 @@ public sealed class EnvironmentSystem : ISystem
             n.Correct = false;
         }
         return called;
+    }
+
+    // The environment's own failure: the node is refuted like any rejected line, the run goes on, and the agent's
+    // episode is marked (the episodes stage counts it).
+    private static void Fault(AgentWork work, string reason)
+    {
+        work.EnvironmentErrors++;
+        work.EnvironmentError ??= reason;
     }
 
     // The state a correction written after node `from` goes back to: the state before the last step line that earlier

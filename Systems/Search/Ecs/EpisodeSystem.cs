@@ -49,7 +49,16 @@ public sealed class EpisodeSystem : ISystem
             {
                 ref var e = ref episodes[i];
                 var w = work[i].Work;
-                if (count) m.Expansions += w.Fresh.Count;
+                if (count)
+                {
+                    m.Expansions += w.Fresh.Count;
+                    if (w.EnvironmentErrors > 0)
+                    {
+                        m.EnvironmentErrors += w.EnvironmentErrors;
+                        m.FirstEnvironmentError ??= w.EnvironmentError;
+                        e.Faults += w.EnvironmentErrors;
+                    }
+                }
                 switch (e.Status)
                 {
                     case EpisodeStatus.Assigned:
@@ -70,6 +79,7 @@ public sealed class EpisodeSystem : ISystem
                         m.Episodes++;
                         if (e.FinalNode >= 0) m.Answered++;
                         if (e.Solved) m.Solved++;
+                        if (e.Faults > 0) m.FaultedEpisodes++;
                         m.RewardSum += e.Reward;
                         if (e.FinalNode >= 0 && !double.IsNaN(e.Gold))
                         {

@@ -42,6 +42,15 @@ public sealed class SearchMetrics
     /// <summary>Lines the policy judged (self-evaluation), all agents.</summary>
     public long SelfEvaluations;
 
+    /// <summary>Verdicts that were an environment's own failure (an exception, a NaN or out-of-range reward).</summary>
+    public long EnvironmentErrors;
+
+    /// <summary>Ended episodes with at least one such verdict.</summary>
+    public long FaultedEpisodes;
+
+    /// <summary>The first such verdict's reason (it names the environment and the call), or null.</summary>
+    public string? FirstEnvironmentError;
+
     /// <summary>Ticks run.</summary>
     public long Ticks;
 

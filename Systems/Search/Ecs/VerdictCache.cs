@@ -42,7 +42,7 @@ public sealed class VerdictCache
                 return e.Verdict;
             }
             hit = false;
-            var v = env.CheckStep(problem, state, text);
+            var v = EnvironmentGuard.CheckStep(env, problem, state, text);
             // A (2^-64) hash collision between two texts keeps the first entry; the second text is then always
             // verified afresh (correct, only slower).
             Steps.TryAdd(stepPathHash, (text, v));
@@ -67,7 +67,7 @@ public sealed class VerdictCache
         {
             if (Answers.TryGetValue(answer, out var v)) { hit = true; return v; }
             hit = false;
-            v = env.CheckAnswer(problem, answer);
+            v = EnvironmentGuard.CheckAnswer(env, problem, answer);
             Answers.TryAdd(answer, v);
             return v;
         }

@@ -1,0 +1,118 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Systems.Search;
+using Sim.Tests.Cli;
+
+namespace Sim.Tests.Environments;
+
+/// <summary>An environment's own bugs are verdicts attributed to it, a run goes on, and the CLI exits 3, not 2.</summary>
+public class EnvironmentFaultTests
+{
+    public enum Bug { None, NaNStep, ThrowStep, OutOfRangeStep, InfiniteAnswer, ThrowAnswer }
+
+    // The worked sort example with one planted bug: every third step's verdict is broken.
+    private sealed class Broken(Bug bug) : TaskEnvironment<SortEnvironment.Spec, SortEnvironment.State>
+    {
+        private readonly SortEnvironment _inner = new();
+        private int _calls;
+        public override string Name => $"broken-{bug.ToString().ToLowerInvariant()}";
+        public override string Description => "the sort example with a planted bug";
+        public override DifficultySpec Difficulty => _inner.Difficulty;
+        public override Problem Sample(ulong seed, int difficulty) => Retag(_inner.Sample(seed, difficulty));
+        public override Problem Load(ProblemRecord record) => Retag(_inner.Load(record));
+        private Problem Retag(Problem p) => new(Name, p.Id, p.Question, p.Answer, p.Difficulty, p.Seed, p.Parameters, p.Spec);
+        protected override SortEnvironment.State Start(SortEnvironment.Spec spec) => (SortEnvironment.State)_inner.Start(Probe(spec));
+        private Problem Probe(SortEnvironment.Spec spec) => new("sort", "x", "", "", 1, 0, new JsonObject(), spec);
+
+        protected override StepVerdict CheckStep(SortEnvironment.Spec spec, SortEnvironment.State state, string step)
+        {
+            var v = _inner.CheckStep(Probe(spec), state, step);
+            if (Interlocked.Increment(ref _calls) % 3 != 0) return v;
+            return bug switch
+            {
+                Bug.NaNStep => v with { ProcessReward = double.NaN },
+                Bug.OutOfRangeStep => v with { ProcessReward = 7 },
+                Bug.ThrowStep => throw new IndexOutOfRangeException("planted"),
+                _ => v,
+            };
+        }
+
+        protected override AnswerVerdict CheckAnswer(SortEnvironment.Spec spec, string answer)
+        {
+            var v = _inner.CheckAnswer(Probe(spec), answer);
+            return bug switch
+            {
+                Bug.InfiniteAnswer => v with { Reward = double.PositiveInfinity },
+                Bug.ThrowAnswer => throw new InvalidOperationException("planted answer bug"),
+                _ => v,
+            };
+        }
+
+        protected override Solution? Solve(SortEnvironment.Spec spec) => _inner.Solve(Probe(spec));
+    }
+
+    [TestCase(Bug.NaNStep, "process reward NaN")]
+    [TestCase(Bug.OutOfRangeStep, "process reward 7")]
+    [TestCase(Bug.ThrowStep, "IndexOutOfRangeException")]
+    public void AStepBugIsAnEnvironmentErrorNamingTheEnvironment(Bug bug, string detail)
+    {
+        var env = new Broken(bug);
+        var p = env.Sample(1, 2);
+        var state = env.Start(p);
+        var verdicts = env.Solve(p)!.Steps.Select(s => env.CheckStep(p, state, s)).ToList();
+        var fault = verdicts.First(v => v.Kind == VerdictKind.EnvironmentError);
+        Assert.That(fault.Reason, Does.Contain($"'{env.Name}'").And.Contain("CheckStep").And.Contain(detail));
+        Assert.That(fault.Valid, Is.False);
+        Assert.That(double.IsFinite(fault.ProcessReward), Is.True);
+    }
+
+    [TestCase(Bug.InfiniteAnswer, "outcome reward")]
+    [TestCase(Bug.ThrowAnswer, "planted answer bug")]
+    public void AnAnswerBugIsAnEnvironmentError(Bug bug, string detail)
+    {
+        var env = new Broken(bug);
+        var p = env.Sample(1, 2);
+        var v = env.CheckAnswer(p, p.Answer);
+        Assert.That(v.Kind, Is.EqualTo(VerdictKind.EnvironmentError));
+        Assert.That(v.Reason, Does.Contain($"'{env.Name}'").And.Contain("CheckAnswer").And.Contain(detail));
+    }
+
+    [Test]
+    public void ARunRecordsTheFaultsAndGoesOn()
+    {
+        var env = new Broken(Bug.ThrowStep);
+        using var world = World.Create(2);
+        var spec = new ContinuousRunSpec(env, 2, PolicySpec.Parse("simulated:skill=0.8"), null, "bon", null, 16, RunBudget.Parse("attempts:2"), 2);
+        var pipeline = ContinuousRun.Build(world, spec);
+        pipeline.Run(30);
+        var m = world.Resources.Get<SearchRun>().Metrics;
+        Assert.That(m.Episodes, Is.GreaterThan(20), "episodes still end");
+        Assert.That(m.EnvironmentErrors, Is.GreaterThan(0));
+        Assert.That(m.FaultedEpisodes, Is.GreaterThan(0).And.LessThanOrEqualTo(m.Episodes));
+        Assert.That(m.FirstEnvironmentError, Does.Contain("'broken-throwstep'").And.Contain("CheckStep"));
+    }
+
+    [Test]
+    public void VerifyExitsThreeNamingTheEnvironment()
+    {
+        var env = new Broken(Bug.NaNStep);
+        if (EnvironmentRegistry.Default.Find(env.Name) is null) EnvironmentRegistry.Default.Register(env);
+        var p = env.Sample(4, 1);
+        string dir = Path.Combine(Path.GetTempPath(), $"sim-fault-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string problem = Path.Combine(dir, "p.json"), steps = Path.Combine(dir, "steps.txt");
+            File.WriteAllText(problem, p.ToRecord().ToJson());
+            File.WriteAllLines(steps, Enumerable.Repeat("swap 0", 6));
+            var (code, stdout, stderr) = CliTests.Run("verify", "--env", env.Name, "--problem", problem, "--steps", steps, "--json");
+            Assert.That(code, Is.EqualTo(3), stderr);
+            Assert.That(stderr, Does.Contain("'broken-nanstep'"));
+            Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(6), "every verdict is printed before the error");
+            Assert.That(stdout, Does.Contain("\"kind\":\"environment_error\""));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
