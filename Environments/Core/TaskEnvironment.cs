@@ -7,10 +7,13 @@ namespace Sim.Environments;
 /// </summary>
 /// <typeparam name="TSpec">The parsed problem parameters (kept in <see cref="Problem.Spec"/>).</typeparam>
 /// <typeparam name="TState">The immutable state.</typeparam>
-public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment
+public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment, ITimedEnvironment
     where TSpec : class
     where TState : EnvState
 {
+    /// <summary>How long the verifier takes, sampled (<see cref="VerifierTimings"/>): a run warns when calls exceed its limit.</summary>
+    public VerifierTimings Timings { get; } = new();
+
     /// <summary>Steps and answers longer than this many characters are <see cref="VerdictKind.Malformed"/> without being parsed.</summary>
     public virtual int MaxTextLength => 4096;
 
@@ -64,8 +67,10 @@ public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment
             return StepVerdict.Reject(VerdictKind.Malformed, $"step longer than {MaxTextLength} characters", state);
         // The subclass's bugs are verdicts attributed to it, never a crash of the caller (EnvironmentGuard).
         StepVerdict v;
+        long t0 = Timings.Start();
         try { v = CheckStep(spec, typed, stepText); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return EnvironmentGuard.StepFault(Name, ex, state); }
+        finally { Timings.Stop(t0); }
         return EnvironmentGuard.Validate(Name, ProcessRewardRange, v, state);
     }
 
@@ -77,8 +82,10 @@ public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment
         if (answerText.Length > MaxTextLength)
             return AnswerVerdict.Wrong(VerdictKind.Malformed, $"answer longer than {MaxTextLength} characters");
         AnswerVerdict v;
+        long t0 = Timings.Start();
         try { v = CheckAnswer(spec, answerText); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return EnvironmentGuard.AnswerFault(Name, ex); }
+        finally { Timings.Stop(t0); }
         return EnvironmentGuard.Validate(Name, v);
     }
 

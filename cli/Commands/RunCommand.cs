@@ -101,6 +101,7 @@ public static class RunCommand
                     steps_per_s = m.Proposals / secs, expansions_per_s = m.Expansions / secs, ticks_per_s = t / secs, seconds = secs,
                     state_hash = world.StateHash().ToString("x16"), replay = path, plugins = plugged,
                     environment_errors = m.EnvironmentErrors, faulted_episodes = m.FaultedEpisodes, first_environment_error = m.FirstEnvironmentError,
+                    slow_verifier = SlowVerifier(environment),
                 }));
                 return Faults(ctx, m);
             }
@@ -122,6 +123,7 @@ public static class RunCommand
             table.AddRow("ticks/s", (t / secs).ToString("F1"));
             table.AddRow("wall time", $"{secs:F2} s");
             if (m.EnvironmentErrors > 0) table.AddRow("environment errors (faulted episodes)", $"{m.EnvironmentErrors} ({m.FaultedEpisodes})");
+            if (SlowVerifier(environment) is { } slow) table.AddRow("[yellow]warning[/]", Markup.Escape(slow));
             ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
             ctx.Console.Write(table);
             if (path is not null) ctx.Out.WriteLine($"replay written to {path} ({new FileInfo(path).Length} bytes); view it with 'sim view {path}'");
@@ -133,6 +135,14 @@ public static class RunCommand
             }
             return Faults(ctx, m);
         }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins, prmAgg, select);
+    }
+
+    /// <summary>A warning when the environment's verifier went over its per-call time limit in sampled calls, else null.</summary>
+    internal static string? SlowVerifier(IEnvironment env)
+    {
+        if (env is not ITimedEnvironment t || t.Timings.SlowCalls == 0) return null;
+        var v = t.Timings;
+        return $"{v.SlowCalls} of {v.TimedCalls} sampled verifier calls of '{env.Name}' took over {v.LimitMs:0} ms (slowest {v.SlowestMs:0} ms)";
     }
 
     /// <summary>

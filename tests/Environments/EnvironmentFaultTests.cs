@@ -115,4 +115,20 @@ public class EnvironmentFaultTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Test]
+    public void SlowVerifierCallsAreCountedAgainstTheLimit()
+    {
+        var env = new SortEnvironment();
+        env.Timings.LimitMs = 1e-6; // every timed call is "slow"
+        var p = env.Sample(2, 2);
+        var state = env.Start(p);
+        for (int i = 0; i < 10 * VerifierTimings.SampleEvery; i++) env.CheckStep(p, state, "swap 0");
+        Assert.That(env.Timings.TimedCalls, Is.InRange(9, 11), "one call in SampleEvery is timed");
+        Assert.That(env.Timings.SlowCalls, Is.EqualTo(env.Timings.TimedCalls));
+        Assert.That(env.Timings.SlowestMs, Is.GreaterThan(0));
+        var fast = new SortEnvironment();
+        for (int i = 0; i < 10 * VerifierTimings.SampleEvery; i++) fast.CheckStep(p, fast.Start(p), "swap 0");
+        Assert.That(fast.Timings.SlowCalls, Is.EqualTo(0), "a sort step takes far less than 100 ms");
+    }
 }
