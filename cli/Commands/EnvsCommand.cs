@@ -49,9 +49,13 @@ public static class EnvsCommand
     private static Command Show(CommandFactory f)
     {
         var name = new Argument<string>("name") { Description = "Environment name or spec (e.g. judge, or judge:length=0.1 to see a setting applied)" };
-        return f.Make("show", "One environment: what it is, its difficulty levels and rewards, and its settings with their values", ctx =>
+        var problemFile = new Option<string?>("--problem") { Description = "A problem (one reasoning-gym row, as 'sim envs sample' prints it; - for stdin) to show" };
+        var solution = new Option<bool>("--solution") { Description = "With --problem: the reference solution, and whether the problem is solvable" };
+        return f.Make("show", "One environment: what it is, its difficulty levels, rewards and settings; or one problem of it, with its reference solution", ctx =>
         {
             var e = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
+            if (ctx.Get(problemFile) is { } path) return ShowProblem(ctx, e, path, ctx.Get(solution));
+            if (ctx.Get(solution)) throw new UsageException("--solution needs --problem FILE");
             var options = e is IConfigurableEnvironment c ? c.Options : [];
             if (ctx.Json)
             {
@@ -77,7 +81,42 @@ public static class EnvsCommand
             ctx.Console.Write(table);
             ctx.Out.WriteLine($"change them with --env {e.Name}:{options[0].Name}=...,{(options.Count > 1 ? options[1].Name : options[0].Name)}=...");
             return ExitCodes.Ok;
-        }, name);
+        }, name, problemFile, solution);
+    }
+
+    // One problem: its question and ground truth, and with --solution the reference solution and whether it is solvable
+    // (so nobody has to submit "no solution" to find out).
+    private static int ShowProblem(CliContext ctx, IEnvironment e, string path, bool withSolution)
+    {
+        Problem p;
+        try { p = e.Load(VerifyCommand.ReadProblem(VerifyCommand.ReadAll(path, "--problem"))); }
+        catch (InvalidDataException ex) { throw new InvalidDataException($"--problem: {ex.Message}"); }
+        var sol = withSolution && e.HasReferenceSolver ? e.Solve(p) : null;
+        string solvable = !withSolution ? "unknown" : !e.HasReferenceSolver ? "unknown (no reference solver)" : sol is null ? "no" : "yes";
+        if (ctx.Json)
+        {
+            var o = new JsonObject { ["env"] = e.Name, ["id"] = p.Id, ["question"] = p.Question, ["answer"] = p.Answer, ["difficulty"] = p.Difficulty };
+            if (withSolution)
+            {
+                o["solvable"] = e.HasReferenceSolver ? sol is not null : null;
+                o["solution"] = sol is null ? null : new JsonObject
+                {
+                    ["steps"] = new JsonArray(sol.Steps.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray()), ["answer"] = sol.Answer,
+                };
+            }
+            ctx.Out.WriteLine(o.ToJsonString());
+            return ExitCodes.Ok;
+        }
+        ctx.Out.WriteLine($"{p.Id} ({e.Name}, difficulty {p.Difficulty}): {p.Question}");
+        ctx.Out.WriteLine($"ground truth: {p.Answer}");
+        if (!withSolution) return ExitCodes.Ok;
+        ctx.Out.WriteLine($"solvable: {solvable}");
+        if (sol is not null)
+        {
+            for (int i = 0; i < sol.Steps.Count; i++) ctx.Out.WriteLine($"step {i + 1}: {sol.Steps[i]}");
+            ctx.Out.WriteLine($"answer: {sol.Answer}");
+        }
+        return ExitCodes.Ok;
     }
 
     private static Argument<string> NameArgument() => new("name") { Description = "Environment name (see 'sim envs list')" };

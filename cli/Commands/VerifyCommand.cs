@@ -121,7 +121,7 @@ public static class VerifyCommand
         }, env, problem, steps, answer);
     }
 
-    private static string ReadAll(string path, string what)
+    internal static string ReadAll(string path, string what)
     {
         TextReader reader;
         if (path == "-") reader = Console.In;
@@ -145,7 +145,7 @@ public static class VerifyCommand
         }
     }
 
-    private static ProblemRecord ReadProblem(string text)
+    internal static ProblemRecord ReadProblem(string text)
     {
         var trimmed = text.Trim();
         if (trimmed.Length == 0) throw new InvalidDataException("--problem: the file is empty");

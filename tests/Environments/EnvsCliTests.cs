@@ -155,4 +155,23 @@ public sealed class EnvsCliTests
         Assert.That(code, Is.EqualTo(0), output + err);
         Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("passed").GetBoolean(), Is.True);
     }
+
+    [Test]
+    public void ShowPrintsAProblemsReferenceSolution()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sim-show-{Environment.ProcessId}.json");
+        try
+        {
+            var sample = global::Sim.Tests.Cli.CliTests.Run("envs", "sample", "countdown", "--seed", "3", "--json");
+            File.WriteAllText(path, sample.stdout);
+            var (code, stdout, stderr) = global::Sim.Tests.Cli.CliTests.Run("envs", "show", "countdown", "--problem", path, "--solution", "--json");
+            Assert.That(code, Is.EqualTo(0), stderr);
+            var root = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
+            Assert.That(root.GetProperty("solvable").GetBoolean(), Is.True);
+            Assert.That(root.GetProperty("solution").GetProperty("steps").GetArrayLength(), Is.GreaterThan(0));
+            Assert.That(global::Sim.Tests.Cli.CliTests.Run("envs", "show", "countdown", "--solution").code, Is.EqualTo(2));
+            Assert.That(global::Sim.Tests.Cli.CliTests.Run("envs", "show", "countdown", "--problem", path + ".missing").code, Is.EqualTo(2));
+        }
+        finally { File.Delete(path); }
+    }
 }
