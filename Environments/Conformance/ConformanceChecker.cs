@@ -124,13 +124,31 @@ public sealed class ConformanceChecker
         return n;
     }
 
+    /// <summary>
+    /// The least share of reference answers a proxy grader (<see cref="IRubricGraded"/>: a judge, whose noise is fixed per
+    /// answer) must accept. Exact verifiers must accept every one.
+    /// </summary>
+    public const double ProxyAcceptanceFloor = 0.8;
+
     private int CheckReference(IEnvironment env)
     {
-        int n = 0;
+        int n = 0, accepted = 0, judged = 0;
+        bool proxy = env is IRubricGraded;
+        string? firstRejected = null;
         foreach (var (d, s) in Cases(env))
         {
             var p = env.Sample(s, d);
             var truth = env.CheckAnswer(p, p.Answer);
+            Require(truth.Kind != VerdictKind.EnvironmentError, $"{p.Id}: the ground truth: {truth.Reason}");
+            if (proxy)
+            {
+                // A judge may reject a good answer (that is what a proxy does); it must not reject most of them.
+                judged++;
+                if (truth.Correct) accepted++;
+                else firstRejected ??= $"{p.Id}: {truth.Reason}";
+                n++;
+                continue;
+            }
             Require(truth.Correct, $"{p.Id}: the ground truth '{Clip(p.Answer)}' is not accepted: {truth.Reason}");
             if (!env.HasReferenceSolver) { n++; continue; }
             var sol = env.Solve(p);
@@ -152,6 +170,9 @@ public sealed class ConformanceChecker
             Require(ans.Correct && ans.Reward > 0, $"{p.Id}: reference answer '{Clip(sol.Answer)}' rejected: {ans.Reason}");
             n++;
         }
+        if (proxy)
+            Require(accepted >= ProxyAcceptanceFloor * judged,
+                $"the grader accepts {accepted} of {judged} reference answers, under the floor of {ProxyAcceptanceFloor:P0} (first rejected: {firstRejected})");
         return n;
     }
 
