@@ -9,8 +9,11 @@ namespace Sim.Environments.Conformance;
 /// difficulty give the same problem, different seeds give different ones); the JSONL round trip; that every generated
 /// problem is solved by the reference solver (valid steps, a correct answer) and that its ground truth is accepted;
 /// verdict consistency (the same input gives the same verdict, rejected steps leave the state unchanged, rewards stay in
-/// range, states are not mutated); and that fuzzed steps and answers (random strings, huge numbers, unicode, control
-/// characters, empty lines, very long lines, mutated reference steps) raise no exception.
+/// range, states are not mutated); that wrong answers are rejected (random text always, other problems' answers almost
+/// always); that fuzzed steps and answers (random strings, huge numbers, unicode, control characters, empty lines, very
+/// long lines, mutated reference steps), from the start and from every state along the reference path, raise no
+/// exception and get in-range rewards; and how long verifier calls take (a warning above
+/// <see cref="Options.SlowCallMs"/>). An environment's own faults (<see cref="VerdictKind.EnvironmentError"/>) fail.
 /// </summary>
 public sealed class ConformanceChecker
 {
@@ -18,14 +21,16 @@ public sealed class ConformanceChecker
     /// <param name="Seeds">Problems generated per difficulty level.</param>
     /// <param name="FuzzPerProblem">Fuzzed steps and answers per problem.</param>
     /// <param name="FuzzSeed">The seed of the fuzzer.</param>
-    public sealed record Options(int Seeds = 5, int FuzzPerProblem = 40, ulong FuzzSeed = 1);
+    /// <param name="SlowCallMs">A verifier call slower than this is reported as a warning.</param>
+    public sealed record Options(int Seeds = 5, int FuzzPerProblem = 40, ulong FuzzSeed = 1, double SlowCallMs = 50);
 
     /// <summary>One check's outcome.</summary>
     /// <param name="Name">What was checked, e.g. <c>determinism</c>.</param>
     /// <param name="Passed">True when every case passed.</param>
     /// <param name="Cases">How many cases were run.</param>
     /// <param name="Failure">The first failure, when it failed.</param>
-    public sealed record CheckResult(string Name, bool Passed, int Cases, string? Failure);
+    /// <param name="Warning">Something to look at that is not a failure (a slow verifier), or null.</param>
+    public sealed record CheckResult(string Name, bool Passed, int Cases, string? Failure, string? Warning = null);
 
     private readonly Options _options;
 
@@ -42,7 +47,9 @@ public sealed class ConformanceChecker
             Run("jsonl_round_trip", env, CheckRoundTrip),
             Run("reference_solver", env, CheckReference),
             Run("verdict_consistency", env, CheckConsistency),
+            Run("wrong_answers", env, CheckWrongAnswers),
             Run("fuzz", env, CheckFuzz),
+            Timing(env),
         };
         return results;
     }
@@ -95,16 +102,19 @@ public sealed class ConformanceChecker
     private int CheckDeterminism(IEnvironment env)
     {
         int n = 0;
-        var distinct = new HashSet<string>();
+        var distinct = new Dictionary<int, HashSet<string>>();
         foreach (var (d, s) in Cases(env))
         {
             string a = env.Sample(s, d).ToRecord().ToJson();
             string b = env.Sample(s, d).ToRecord().ToJson();
             Require(a == b, $"seed {s}, difficulty {d}: two samples differ");
-            distinct.Add(a);
+            if (!distinct.TryGetValue(d, out var set)) distinct[d] = set = new HashSet<string>();
+            set.Add(a);
             n++;
         }
-        Require(distinct.Count > 1 || n <= 1, "every seed gives the same problem");
+        // Different seeds give different problems at every difficulty (a generator that ignores its seed fails).
+        foreach (var (d, set) in distinct)
+            Require(set.Count > 1 || _options.Seeds <= 1, $"difficulty {d}: every seed gives the same problem");
         return n;
     }
 
@@ -119,6 +129,18 @@ public sealed class ConformanceChecker
             Require(back.Question == p.Question && back.Answer == p.Answer, $"{p.Id}: question or answer changed in the JSONL round trip");
             Require(back.ToRecord().ToJson() == row.ToJson(), $"{p.Id}: metadata changed in the JSONL round trip");
             Require(Same(env.CheckAnswer(back, p.Answer), env.CheckAnswer(p, p.Answer)), $"{p.Id}: the reloaded problem judges the ground truth differently");
+            // The reloaded problem is the same problem: the same start state, and the same verdicts along the reference path.
+            EnvState a = env.Start(p), b = env.Start(back);
+            Require(a.ToString() == b.ToString(), $"{p.Id}: the reloaded problem starts from another state ({Clip(b.ToString() ?? "")} for {Clip(a.ToString() ?? "")})");
+            if (env.HasReferenceSolver && env.Solve(p) is { } sol)
+                foreach (var step in sol.Steps)
+                {
+                    var va = env.CheckStep(p, a, step);
+                    var vb = env.CheckStep(back, b, step);
+                    Require(Same(va, vb), $"{p.Id}: the reloaded problem judges the reference step '{Clip(step)}' differently");
+                    if (!va.Valid) break;
+                    (a, b) = (va.State, vb.State);
+                }
             n++;
         }
         return n;
@@ -211,6 +233,75 @@ public sealed class ConformanceChecker
         return n;
     }
 
+    // Wrong answers must be rejected: random text always (a verifier that accepts anything fails here), and the ground
+    // truths of other problems of the same difficulty almost always (two problems may share an answer).
+    private int CheckWrongAnswers(IEnvironment env)
+    {
+        var rng = new Rng(_options.FuzzSeed ^ 0xBAD0A115UL);
+        int n = 0, others = 0, acceptedOthers = 0;
+        foreach (var (d, s) in Cases(env))
+        {
+            var p = env.Sample(s, d);
+            foreach (var junk in new[] { "qzx wvk", "?!", RandomText(ref rng), "0 0 0 0 0" })
+            {
+                var v = env.CheckAnswer(p, junk);
+                Require(!v.Correct, $"{p.Id}: the answer {Show(junk)} is accepted ({v.Reason})");
+                n++;
+            }
+            var other = env.Sample(s + 104729, d);
+            if (other.Answer == p.Answer) continue;
+            others++;
+            if (env.CheckAnswer(p, other.Answer).Correct) acceptedOthers++;
+            n++;
+        }
+        Require(acceptedOthers <= Math.Max(1, others / 5), $"{acceptedOthers} of {others} other problems' answers are accepted");
+        return n;
+    }
+
+    private static string RandomText(ref Rng rng)
+    {
+        var sb = new StringBuilder();
+        int len = 1 + rng.NextInt(20);
+        for (int i = 0; i < len; i++) sb.Append((char)('a' + rng.NextInt(26)));
+        return sb.ToString();
+    }
+
+    // Times every verifier call of a pass over the reference paths; never fails, warns above Options.SlowCallMs.
+    private CheckResult Timing(IEnvironment env)
+    {
+        try
+        {
+            double slowest = 0;
+            string slowestCall = "";
+            int n = 0;
+            foreach (var (d, s) in Cases(env))
+            {
+                var p = env.Sample(s, d);
+                var state = env.Start(p);
+                foreach (var step in (env.HasReferenceSolver ? env.Solve(p)?.Steps : null) ?? [])
+                {
+                    long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                    var v = env.CheckStep(p, state, step);
+                    double ms = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    if (ms > slowest) (slowest, slowestCall) = (ms, $"{p.Id}: CheckStep '{Clip(step)}'");
+                    if (v.Valid) state = v.State;
+                    n++;
+                }
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+                env.CheckAnswer(p, p.Answer);
+                double ams = System.Diagnostics.Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+                if (ams > slowest) (slowest, slowestCall) = (ams, $"{p.Id}: CheckAnswer");
+                n++;
+            }
+            string? warning = slowest > _options.SlowCallMs ? $"the slowest verifier call took {slowest:0} ms (over {_options.SlowCallMs:0} ms): {slowestCall}" : null;
+            return new CheckResult("timing", true, n, null, warning);
+        }
+        catch (Exception ex)
+        {
+            return new CheckResult("timing", false, 0, $"threw {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
     private int CheckFuzz(IEnvironment env)
     {
         var rng = new Rng(_options.FuzzSeed);
@@ -218,10 +309,19 @@ public sealed class ConformanceChecker
         foreach (var (d, s) in Cases(env).Take(Math.Max(3, _options.Seeds)))
         {
             var p = env.Sample(s, d);
-            var state = env.Start(p);
             var seeds = (env.HasReferenceSolver ? env.Solve(p)?.Steps : null) ?? [p.Answer];
+            // Fuzz from the start and from every state along the reference path (bugs often hide past the first step).
+            var states = new List<EnvState> { env.Start(p) };
+            if (env.HasReferenceSolver && env.Solve(p) is { } sol)
+                foreach (var step in sol.Steps)
+                {
+                    var v0 = env.CheckStep(p, states[^1], step);
+                    if (!v0.Valid) break;
+                    states.Add(v0.State);
+                }
             for (int i = 0; i < _options.FuzzPerProblem; i++)
             {
+                var state = states[i % states.Count];
                 string text = Fuzz(ref rng, seeds, p.Answer);
                 StepVerdict v;
                 AnswerVerdict a;
@@ -248,8 +348,22 @@ public sealed class ConformanceChecker
     internal static string Fuzz(ref Rng rng, IReadOnlyList<string> valid, string answer)
     {
         string pick = valid.Count > 0 ? valid[rng.NextInt(valid.Count)] : answer;
-        switch (rng.NextInt(12))
+        switch (rng.NextInt(14))
         {
+            case 12:
+            case 13:
+            {
+                // A valid step with its numbers made huge (an overflow in the verifier's number handling).
+                var sb = new StringBuilder(pick.Length + 40);
+                bool inNumber = false;
+                foreach (char c in pick)
+                {
+                    if (char.IsAsciiDigit(c)) { if (!inNumber) sb.Append(rng.NextInt(2) == 0 ? "99999999999" : "9223372036854775808"); inNumber = true; continue; }
+                    inNumber = false;
+                    sb.Append(c);
+                }
+                return sb.ToString();
+            }
             case 0: return "";
             case 1: return "\n\n \t";
             case 2: return new string('9', rng.NextInt(20, 400)) + " * " + new string('9', rng.NextInt(20, 400)) + " = 1";

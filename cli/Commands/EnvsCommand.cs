@@ -170,13 +170,14 @@ public static class EnvsCommand
                 {
                     env = env.Name,
                     passed = ok,
-                    checks = results.Select(r => new { name = r.Name, passed = r.Passed, cases = r.Cases, failure = r.Failure }),
+                    checks = results.Select(r => new { name = r.Name, passed = r.Passed, cases = r.Cases, failure = r.Failure, warning = r.Warning }),
                 }));
             }
             else
             {
                 foreach (var r in results)
-                    ctx.Out.WriteLine(r.Passed ? $"  ok    {r.Name} ({r.Cases} cases)" : $"  FAIL  {r.Name}: {r.Failure}");
+                    ctx.Out.WriteLine(!r.Passed ? $"  FAIL  {r.Name}: {r.Failure}"
+                        : r.Warning is { } w ? $"  warn  {r.Name} ({r.Cases} cases): {w}" : $"  ok    {r.Name} ({r.Cases} cases)");
                 ctx.Out.WriteLine(ok ? $"{env.Name}: all checks passed" : $"{env.Name}: {results.Count(r => !r.Passed)} check(s) failed");
             }
             return ok ? ExitCodes.Ok : ExitCodes.RunFailed;
