@@ -54,6 +54,49 @@ public sealed class ConformanceChecker
         return results;
     }
 
+    /// <summary>
+    /// A hash of everything the environment does on the checker's cases: each problem's JSONL row, its start state, the
+    /// verdicts along its reference path, the verdict on its ground truth, and the verdicts on fuzzed inputs. Two
+    /// processes must get the same value: a seed or a verdict that depends on the process (<c>string.GetHashCode</c>,
+    /// time, an unseeded random number) shows as a difference (<c>sim envs check</c> compares a child process's).
+    /// </summary>
+    public ulong Fingerprint(IEnvironment env)
+    {
+        var h = new StateHasher();
+        var rng = new Rng(_options.FuzzSeed ^ 0xF1A6E5UL);
+        foreach (var (d, s) in Cases(env))
+        {
+            var p = env.Sample(s, d);
+            h.Add(p.ToRecord().ToJson());
+            var state = env.Start(p);
+            h.Add(state.ToString());
+            var steps = (env.HasReferenceSolver ? env.Solve(p)?.Steps : null) ?? [];
+            foreach (var step in steps)
+            {
+                var v = env.CheckStep(p, state, step);
+                Add(ref h, v);
+                if (v.Valid) state = v.State;
+            }
+            var a = env.CheckAnswer(p, p.Answer);
+            h.Add((int)a.Kind);
+            h.Add(a.Reward);
+            for (int i = 0; i < 8; i++)
+            {
+                string text = Fuzz(ref rng, steps, p.Answer);
+                Add(ref h, env.CheckStep(p, env.Start(p), text));
+            }
+        }
+        return h.Value;
+
+        static void Add(ref StateHasher h, in StepVerdict v)
+        {
+            h.Add((int)v.Kind);
+            h.Add(v.Reason);
+            h.Add(v.ProcessReward);
+            h.Add(v.State?.ToString());
+        }
+    }
+
     private sealed class Failed(string message) : Exception(message);
 
     private static void Require(bool condition, string message)

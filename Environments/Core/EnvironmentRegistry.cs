@@ -42,6 +42,31 @@ public sealed class EnvironmentRegistry
         }
     }
 
+    /// <summary>
+    /// Registers the environments of a compiled assembly (<c>--plugin FILE.dll</c>): every public, non-abstract
+    /// <see cref="IEnvironment"/> with a public parameterless constructor, in type-name order; a name already registered
+    /// is left as it is. Returns the names. Throws <see cref="FileNotFoundException"/> or <see cref="ArgumentException"/>
+    /// with a one-line reason for a missing file, a file that is not an assembly, or one with no environment.
+    /// </summary>
+    public IReadOnlyList<string> LoadPlugin(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"plug-in '{path}' not found");
+        System.Reflection.Assembly assembly;
+        try { assembly = System.Reflection.Assembly.LoadFrom(full); }
+        catch (BadImageFormatException) { throw new ArgumentException($"plug-in '{path}' is not a .NET assembly"); }
+        var names = new List<string>();
+        foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
+        {
+            if (type.IsAbstract || !typeof(IEnvironment).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null) continue;
+            var env = (IEnvironment)Activator.CreateInstance(type)!;
+            lock (_gate) if (!_byName.ContainsKey(env.Name)) { _byName[env.Name] = env; _order.Add(env.Name); }
+            names.Add(env.Name);
+        }
+        if (names.Count == 0) throw new ArgumentException($"plug-in '{path}' has no public IEnvironment with a parameterless constructor");
+        return names;
+    }
+
     /// <summary>The registered names, in registration order.</summary>
     public IReadOnlyList<string> Names
     {

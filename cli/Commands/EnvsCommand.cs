@@ -17,7 +17,7 @@ public static class EnvsCommand
     /// <summary>Builds the command group.</summary>
     public static Command Create(CommandFactory f) =>
         f.Group("envs", "Task environments: list them, sample problems, run the conformance checker",
-            List(f), Show(f), Sample(f), Check(f));
+            List(f), Show(f), Sample(f), Check(f), Fingerprint(f));
 
     private static Command List(CommandFactory f) => f.Make("list", "List the registered environments", ctx =>
     {
@@ -156,13 +156,16 @@ public static class EnvsCommand
         var name = NameArgument();
         var seeds = new Option<int>("--seeds") { Description = "Problems per difficulty level", DefaultValueFactory = _ => 5 };
         var fuzz = new Option<int>("--fuzz") { Description = "Fuzzed inputs per problem", DefaultValueFactory = _ => 40 };
+        var plugins = new Option<string[]>("--plugin") { Description = "Register the environments of a compiled assembly first (public IEnvironment types with a parameterless constructor); repeatable" };
         return f.Make("check", "Run the conformance checker on an environment (exit 1 when a check fails)", ctx =>
         {
+            foreach (var file in ctx.Get(plugins) ?? []) EnvironmentRegistry.Default.LoadPlugin(file);
             var env = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
             int s = ctx.Get(seeds), z = ctx.Get(fuzz);
             if (s < 1 || s > 10_000) throw new UsageException("--seeds must be in 1..10000");
             if (z < 0 || z > 100_000) throw new UsageException("--fuzz must be in 0..100000");
-            var results = new ConformanceChecker(new ConformanceChecker.Options(s, z, ctx.Seed)).Check(env);
+            var checker = new ConformanceChecker(new ConformanceChecker.Options(s, z, ctx.Seed));
+            var results = checker.Check(env).Append(CrossProcess(checker, env, ctx.Get(name)!, s, z, ctx.Seed, ctx.Get(plugins) ?? [])).ToList();
             bool ok = results.All(r => r.Passed);
             if (ctx.Json)
             {
@@ -181,6 +184,69 @@ public static class EnvsCommand
                 ctx.Out.WriteLine(ok ? $"{env.Name}: all checks passed" : $"{env.Name}: {results.Count(r => !r.Passed)} check(s) failed");
             }
             return ok ? ExitCodes.Ok : ExitCodes.RunFailed;
-        }, name, seeds, fuzz);
+        }, name, seeds, fuzz, plugins);
+    }
+
+    // Determinism across processes: a child `sim envs fingerprint` with the same arguments must print this process's
+    // fingerprint (a seed from string.GetHashCode, the time or an unseeded random number shows here and nowhere else).
+    private static ConformanceChecker.CheckResult CrossProcess(ConformanceChecker checker, IEnvironment env, string spec, int seeds, int fuzz, ulong seed, string[] plugins)
+    {
+        var command = SimCommand();
+        // In a test host (no sim executable), the check cannot start a second process: say so rather than pass silently.
+        if (command is null || !Path.GetFileNameWithoutExtension(command[^1]).Equals("sim", StringComparison.OrdinalIgnoreCase))
+            return new ConformanceChecker.CheckResult("cross_process", true, 0, null, "not run: no sim executable to start a second process");
+        try
+        {
+            ulong here = checker.Fingerprint(env);
+            var start = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in command.Skip(1)) start.ArgumentList.Add(a);
+            foreach (var a in new[] { "envs", "fingerprint", spec, "--seeds", seeds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                         "--fuzz", fuzz.ToString(System.Globalization.CultureInfo.InvariantCulture), "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                start.ArgumentList.Add(a);
+            foreach (var p in plugins) { start.ArgumentList.Add("--plugin"); start.ArgumentList.Add(Path.GetFullPath(p)); }
+            using var child = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("could not start a second sim");
+            var output = child.StandardOutput.ReadToEndAsync();
+            var error = child.StandardError.ReadToEndAsync();
+            if (!child.WaitForExit(TimeSpan.FromMinutes(5))) { child.Kill(true); return new ConformanceChecker.CheckResult("cross_process", false, 0, "the second process ran past 5 minutes"); }
+            child.WaitForExit();
+            if (child.ExitCode != 0) return new ConformanceChecker.CheckResult("cross_process", false, 0, $"the second process failed: {error.Result.Trim()}");
+            string there = output.Result.Trim();
+            string mine = here.ToString("x16");
+            return there == mine
+                ? new ConformanceChecker.CheckResult("cross_process", true, 1, null)
+                : new ConformanceChecker.CheckResult("cross_process", false, 0, $"another process got other problems or verdicts (fingerprint {there}, here {mine}): a seed or verdict depends on the process (string.GetHashCode, the time, an unseeded random?)");
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return new ConformanceChecker.CheckResult("cross_process", false, 0, $"could not run a second process: {ex.Message}");
+        }
+    }
+
+    // The command that starts this sim again (`dotnet sim.dll` or the apphost), or null in another host (a test runner).
+    private static string[]? SimCommand()
+    {
+        string? host = Environment.ProcessPath;
+        if (host is null) return null;
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+            return System.Reflection.Assembly.GetEntryAssembly()?.Location is { Length: > 0 } entry ? [host, entry] : null;
+        return [host];
+    }
+
+    // Hidden: the fingerprint of an environment on the checker's cases, for `sim envs check`'s second process.
+    private static Command Fingerprint(CommandFactory f)
+    {
+        var name = NameArgument();
+        var seeds = new Option<int>("--seeds") { DefaultValueFactory = _ => 5 };
+        var fuzz = new Option<int>("--fuzz") { DefaultValueFactory = _ => 40 };
+        var plugins = new Option<string[]>("--plugin");
+        var command = f.Make("fingerprint", "The environment's fingerprint on the checker's cases (used by 'sim envs check')", ctx =>
+        {
+            foreach (var file in ctx.Get(plugins) ?? []) EnvironmentRegistry.Default.LoadPlugin(file);
+            var env = EnvironmentRegistry.Default.Get(ctx.Get(name)!);
+            ctx.Out.WriteLine(new ConformanceChecker(new ConformanceChecker.Options(ctx.Get(seeds), ctx.Get(fuzz), ctx.Seed)).Fingerprint(env).ToString("x16"));
+            return ExitCodes.Ok;
+        }, name, seeds, fuzz, plugins);
+        command.Hidden = true;
+        return command;
     }
 }

@@ -137,4 +137,33 @@ public class PlantedBugsTests
         Assert.That(timing.Passed, Is.True);
         Assert.That(timing.Warning, Does.Contain("CheckStep 'swap 0'").And.Contain("over 50 ms"));
     }
+
+    // The built sim next to the test assembly, run as a user would: the cross-process check needs a real second process.
+    private static (int Code, string Out, string Err) RunSim(params string[] args)
+    {
+        string sim = Path.Combine(TestContext.CurrentContext.TestDirectory, OperatingSystem.IsWindows() ? "sim.exe" : "sim");
+        var start = new System.Diagnostics.ProcessStartInfo(sim) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var error = p.StandardError.ReadToEndAsync();
+        Assert.That(p.WaitForExit(TimeSpan.FromMinutes(3)), Is.True, "sim envs check finished");
+        p.WaitForExit();
+        return (p.ExitCode, output.Result, error.Result);
+    }
+
+    [Test]
+    public void ASeedFromGetHashCodeFailsAcrossProcesses()
+    {
+        string plugin = typeof(HashSeededSort).Assembly.Location;
+        var (code, stdout, stderr) = RunSim("envs", "check", "hash-seeded-sort", "--plugin", plugin, "--seeds", "2", "--fuzz", "5", "--json");
+        Assert.That(code, Is.EqualTo(1), stderr);
+        var checks = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("passed").GetBoolean());
+        Assert.That(checks["cross_process"], Is.False);
+        Assert.That(checks["determinism"], Is.True, "in one process the seed is stable: only a second process shows the bug");
+        var sort = RunSim("envs", "check", "sort", "--plugin", plugin, "--seeds", "2", "--fuzz", "5", "--json");
+        Assert.That(sort.Code, Is.EqualTo(0), sort.Out + sort.Err);
+        Assert.That(sort.Out, Does.Contain("\"cross_process\",\"passed\":true"));
+    }
 }
