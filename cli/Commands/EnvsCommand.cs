@@ -178,9 +178,12 @@ public static class EnvsCommand
             }
             else
             {
+                var table = new Table().AddColumns("check", "result", "cases", "detail");
                 foreach (var r in results)
-                    ctx.Out.WriteLine(!r.Passed ? $"  FAIL  {r.Name}: {r.Failure}"
-                        : r.Warning is { } w ? $"  warn  {r.Name} ({r.Cases} cases): {w}" : $"  ok    {r.Name} ({r.Cases} cases)");
+                    table.AddRow(r.Name, !r.Passed ? "[red]FAIL[/]" : r.Warning is not null ? "[yellow]warn[/]" : "[green]ok[/]", r.Cases.ToString(),
+                        Markup.Escape(r.Failure ?? r.Warning ?? ""));
+                ctx.Console.Profile.Width = Math.Max(ctx.Console.Profile.Width, 160); // tables are read in logs, not terminals
+                ctx.Console.Write(table);
                 ctx.Out.WriteLine(ok ? $"{env.Name}: all checks passed" : $"{env.Name}: {results.Count(r => !r.Passed)} check(s) failed");
             }
             return ok ? ExitCodes.Ok : ExitCodes.RunFailed;
