@@ -56,6 +56,7 @@ public class PlantedBugsTests
         {
             if (bug == Bug.ThrowsOnOddText && step.Contains('(')) throw new FormatException("unexpected '('");
             if (bug == Bug.OverflowsOnBigNumber && step.StartsWith("swap ") && step.Length > 12) checked { _ = int.Parse(step[5..]) * 2; }
+            if (bug == Bug.Slow && step == "swap 0") Thread.Sleep(80);
             if (bug == Bug.MutatesState && state.Items.Length > 1) (state.Items[0], state.Items[1]) = (state.Items[1], state.Items[0]);
             var v = _inner.CheckStep(Inner(spec), state, step);
             return bug switch
@@ -73,30 +74,10 @@ public class PlantedBugsTests
 
         protected override Solution? Solve(SortEnvironment.Spec spec)
         {
-            if (bug == Bug.Slow) Thread.Sleep(1);
             var s = _inner.Solve(Inner(spec));
             if (s is null || bug != Bug.BadReferenceStep) return s;
             return new Solution([.. s.Steps.Prepend("swap 99")], s.Answer);
         }
-    }
-
-    private sealed class SlowVerifier() : TaskEnvironment<SortEnvironment.Spec, SortEnvironment.State>
-    {
-        private readonly SortEnvironment _inner = new();
-        public override string Name => "slow-sort";
-        public override string Description => "the sort example with a slow verifier";
-        public override DifficultySpec Difficulty => _inner.Difficulty;
-        public override Problem Sample(ulong seed, int difficulty) => _inner.Sample(seed, difficulty);
-        public override Problem Load(ProblemRecord record) => _inner.Load(record);
-        private static Problem Inner(SortEnvironment.Spec spec) => new("sort", "x", "", "", 1, 0, new JsonObject(), spec);
-        protected override SortEnvironment.State Start(SortEnvironment.Spec spec) => (SortEnvironment.State)_inner.Start(Inner(spec));
-        protected override StepVerdict CheckStep(SortEnvironment.Spec spec, SortEnvironment.State state, string step)
-        {
-            if (step == "swap 0") Thread.Sleep(80);
-            return _inner.CheckStep(Inner(spec), state, step);
-        }
-        protected override AnswerVerdict CheckAnswer(SortEnvironment.Spec spec, string answer) => _inner.CheckAnswer(Inner(spec), answer);
-        protected override Solution? Solve(SortEnvironment.Spec spec) => _inner.Solve(Inner(spec));
     }
 
     private static IReadOnlyList<ConformanceChecker.CheckResult> Check(IEnvironment env) =>
@@ -133,7 +114,7 @@ public class PlantedBugsTests
     [Test]
     public void ASlowVerifierGetsAWarning()
     {
-        var timing = Check(new SlowVerifier()).Single(r => r.Name == "timing");
+        var timing = Check(new Buggy(Bug.Slow)).Single(r => r.Name == "timing");
         Assert.That(timing.Passed, Is.True);
         Assert.That(timing.Warning, Does.Contain("CheckStep 'swap 0'").And.Contain("over 50 ms"));
     }
