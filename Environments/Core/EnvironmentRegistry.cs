@@ -15,14 +15,14 @@ public sealed class EnvironmentRegistry
     /// <summary>The process-wide registry, holding the built-in environments.</summary>
     public static EnvironmentRegistry Default { get; } = CreateBuiltIn();
 
-    /// <summary>A registry with the built-in environments: <c>arith</c>, <c>linear</c>, <c>countdown</c>, <c>game24</c>, <c>code</c>, <c>judge</c>.</summary>
+    /// <summary>A registry with the built-in environments: <c>arith</c>, <c>linear</c>, <c>countdown</c> and its other rule
+    /// sets (<c>countdown-all</c>, <c>countdown-rationals</c>, <c>game24</c>), <c>code</c>, <c>judge</c>.</summary>
     public static EnvironmentRegistry CreateBuiltIn()
     {
         var r = new EnvironmentRegistry();
         r.Register(new Arith.ArithEnvironment());
         r.Register(new Linear.LinearEnvironment());
-        r.Register(new Countdown.CountdownEnvironment());
-        r.Register(new Countdown.CountdownEnvironment(Countdown.CountdownConfig.Game24));
+        foreach (var rules in Countdown.CountdownConfig.RuleSets) r.Register(new Countdown.CountdownEnvironment(rules));
         r.Register(new Code.CodeEnvironment());
         r.Register(new Judge.JudgeEnvironment());
         return r;

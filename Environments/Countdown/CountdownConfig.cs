@@ -41,6 +41,17 @@ public sealed record CountdownConfig
         FixedCount = 4,
     };
 
+    /// <summary>The TV game with every number used (<c>countdown-all</c>).</summary>
+    public static CountdownConfig AllNumbers { get; } = new() { Name = "countdown-all", MustUseAll = true };
+
+    /// <summary>Rationals allowed, any subset (<c>countdown-rationals</c>); at most 6 numbers (difficulty 1–4), which
+    /// bounds the exhaustive oracle.</summary>
+    public static CountdownConfig Rationals { get; } = new() { Name = "countdown-rationals", AllowRationals = true };
+
+    /// <summary>Every rule set the environment knows, by registry name: the TV game, all numbers used, rationals, and
+    /// the 24 game.</summary>
+    public static IReadOnlyList<CountdownConfig> RuleSets { get; } = [new CountdownConfig(), AllNumbers, Rationals, Game24];
+
     /// <summary>How many numbers a problem at <paramref name="difficulty"/> has.</summary>
     public int CountAt(int difficulty) => FixedCount ?? difficulty + 2;
 

@@ -33,9 +33,13 @@ public sealed class CountdownEnvironment : TaskEnvironment<CountdownSpec, Countd
     public CountdownEnvironment(CountdownConfig config)
     {
         Config = config;
+        // With rationals the oracle's worst case grows fast: at most MaxNumbers(true) numbers, so one level fewer.
+        int top = config.FixedCount is null && config.AllowRationals ? MaxNumbers(true) - 2 : 5;
         Difficulty = config.FixedTarget is not null
             ? new DifficultySpec(1, 3, 2, "4 numbers drawn from 1..9 (1), 1..13 (2) or 1..20 (3)")
-            : new DifficultySpec(1, 5, 2, "difficulty + 2 numbers, drawn from 1..10, 25, 50, 100, 100; targets up to 100, 250, 500, 999, 999");
+            : new DifficultySpec(1, top, 2, top == 5
+                ? "difficulty + 2 numbers, drawn from 1..10, 25, 50, 100, 100; targets up to 100, 250, 500, 999, 999"
+                : "difficulty + 2 numbers, drawn from 1..10, 25, 50, 100; targets up to 100, 250, 500, 999");
     }
 
     /// <summary>The rules and generator settings.</summary>
