@@ -82,9 +82,18 @@ public sealed class CodeEnvironment : TaskEnvironment<CodeTask, CodeState>
         {
             if (!m.TryGetPropertyValue(key, out var n) || n is not JsonArray arr) return [];
             if (arr.Count > 1000) throw new InvalidDataException($"metadata \"{key}\" has more than 1000 tests");
-            return arr.Select(t => t is JsonObject o && o["args"] is JsonArray args && o.ContainsKey("expected")
-                ? new CodeTest(args.ToJsonString(), o["expected"]?.ToJsonString() ?? "null")
-                : throw new InvalidDataException($"metadata \"{key}\" holds a test without an \"args\" array and an \"expected\" value")).ToArray();
+            try
+            {
+                return arr.Select(t => t is JsonObject o && o["args"] is JsonArray args && o.ContainsKey("expected")
+                    ? new CodeTest(args.ToJsonString(), o["expected"]?.ToJsonString() ?? "null")
+                    : throw new InvalidDataException($"metadata \"{key}\" holds a test without an \"args\" array and an \"expected\" value")).ToArray();
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json cannot write a string holding a lone UTF-16 surrogate back out, and replacing it would
+                // make the test judge a different string: refuse the problem, as the user's to fix.
+                throw new InvalidDataException($"metadata \"{key}\" holds a string with a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which a test cannot compare exactly");
+            }
         }
         var tests = Tests("tests");
         if (tests.Length == 0) throw new InvalidDataException("metadata \"tests\" is missing or empty");

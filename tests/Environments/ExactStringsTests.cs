@@ -33,4 +33,26 @@ public class ExactStringsTests
         const string replacement = "function f() { return '\\uFFFD'; }";
         Assert.That(sandbox.Run(replacement, "f", [new CodeTest("[]", "\"\\ud800\"")]).Passed, Is.EqualTo(0));
     }
+
+    [Test]
+    public void AProblemWithALoneSurrogateInATestIsABadInputNotACrash()
+    {
+        var env = EnvironmentRegistry.Default.Get("code");
+        string row = env.Sample(1, 2).ToRecord().ToJson();
+        string bad = System.Text.RegularExpressions.Regex.Replace(row, "\"expected\":\\[\"1\"\\]", "\"expected\":[\"\\ud800\"]");
+        Assert.That(bad, Is.Not.EqualTo(row), "the fixture holds the test to break");
+        var ex = Assert.Throws<InvalidDataException>(() => env.Load(ProblemRecord.Parse(bad)));
+        Assert.That(ex!.Message, Does.Contain("lone UTF-16 surrogate").And.Not.Contains("\n"));
+        string path = Path.Combine(Path.GetTempPath(), $"sim-surrogate-{Environment.ProcessId}.json");
+        string answer = Path.Combine(Path.GetTempPath(), $"sim-surrogate-{Environment.ProcessId}.js");
+        try
+        {
+            File.WriteAllText(path, bad);
+            File.WriteAllText(answer, "function fizzBuzz(n) { return []; }");
+            var (code, _, stderr) = Sim.Tests.Cli.CliTests.Run("verify", "--problem", path, "--answer", answer);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), "one line");
+        }
+        finally { File.Delete(path); File.Delete(answer); }
+    }
 }
