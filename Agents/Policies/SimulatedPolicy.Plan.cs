@@ -67,7 +67,7 @@ public sealed partial class SimulatedPolicy
                 ErrorTokens = Array.ConvertAll(variants, x => x.Tokens);
                 Epsilon = ErrorRate(cfg, env, problem, Lines.Length, out Skill);
             }
-            _deadEnds = new (string[], int[])?[Lines.Length];
+            _deadEnds = new LineSet?[Lines.Length];
             string answerLine = Lines[^1];
             for (int i = answerLine.Length - 1; i >= 0; i--)
             {
@@ -129,7 +129,9 @@ public sealed partial class SimulatedPolicy
             text = "";
             tokens = 0;
             if (depth >= Lines.Length - 1 || _env is not IStepEnumerator steps) return false;
-            var found = _deadEnds[depth] ??= FindDeadEnds(steps, depth);
+            // Published as one reference, so a thread that reads it sees the whole list (a nullable struct could tear).
+            var found = Volatile.Read(ref _deadEnds[depth]);
+            if (found is null) Volatile.Write(ref _deadEnds[depth], found = FindDeadEnds(steps, depth));
             if (found.Lines.Length == 0) return false;
             int i = Index(ref rng, found.Lines.Length);
             text = found.Lines[i];
@@ -137,15 +139,15 @@ public sealed partial class SimulatedPolicy
             return true;
         }
 
-        private (string[] Lines, int[] Tokens) FindDeadEnds(IStepEnumerator steps, int depth)
+        private LineSet FindDeadEnds(IStepEnumerator steps, int depth)
         {
-            var states = _states;
+            var states = Volatile.Read(ref _states);
             if (states is null)
             {
                 states = new EnvState[Lines.Length];
                 states[0] = _env.Start(_problem);
                 for (int n = 0; n + 1 < Lines.Length; n++) states[n + 1] = _env.CheckStep(_problem, states[n], Lines[n]).State;
-                _states = states;
+                Volatile.Write(ref _states, states);
             }
             var dead = new List<string>();
             foreach (var step in steps.CandidateSteps(_problem, states[depth]))
@@ -154,21 +156,25 @@ public sealed partial class SimulatedPolicy
                 var v = _env.CheckStep(_problem, states[depth], step);
                 if (v.Valid && v.SolvableFromHere == Solvability.No) dead.Add(step);
             }
-            return (dead.ToArray(), dead.Select(_owner.LineTokens).ToArray());
+            return new LineSet(dead.ToArray(), dead.Select(_owner.LineTokens).ToArray());
         }
 
-        private readonly (string[] Lines, int[] Tokens)?[] _deadEnds;
+        private readonly LineSet?[] _deadEnds;
+
+        // Lines with their token counts, immutable once made.
+        private sealed record LineSet(string[] Lines, int[] Tokens);
 
         // Each plan line's format error (from the policy's shared memo), made on first use.
-        private (string Line, int Tokens)?[]? _formatErrors;
+        private Tuple<string, int>?[]? _formatErrors;
 
         public (string Line, int Tokens) FormatError(int idx)
         {
-            var cache = _formatErrors ??= new (string, int)?[Lines.Length];
-            if (cache[idx] is { } known) return known;
-            var made = _owner._formatVariants.Get(Lines[idx]);
-            cache[idx] = made;
-            return made;
+            var cache = Volatile.Read(ref _formatErrors);
+            if (cache is null) Volatile.Write(ref _formatErrors, cache = new Tuple<string, int>?[Lines.Length]);
+            if (Volatile.Read(ref cache[idx]) is { } known) return (known.Item1, known.Item2);
+            var (line, tokens) = _owner._formatVariants.Get(Lines[idx]);
+            Volatile.Write(ref cache[idx], Tuple.Create(line, tokens));
+            return (line, tokens);
         }
 
         // The wrong answers drawn so far, by offset: index w + offset (offset in [−w, w], 0 unused), made on first use.
