@@ -14,7 +14,7 @@ namespace Sim.Cli.Commands;
 /// string (<c>"..."</c>) is decoded, so a multi-line step (code) fits on one line. Rejected steps and wrong or hostile
 /// answers are verdicts (exit 0); unreadable input exits 2.
 /// </summary>
-public static class VerifyCommand
+public static partial class VerifyCommand
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -25,12 +25,19 @@ public static class VerifyCommand
     public static Command Create(CommandFactory f)
     {
         var env = new Option<string?>("--env") { Description = "Environment name (default: the problem's metadata.env)" };
-        var problem = new Option<string>("--problem") { Description = "Problem file (JSON or one JSONL row), or - for stdin", Required = true };
+        var problem = new Option<string?>("--problem") { Description = "Problem file (JSON or one JSONL row), or - for stdin" };
+        var batch = new Option<string?>("--batch") { Description = "JSONL file (or - for stdin) of {env, problem, steps, answer} rows: one verdict line per row; bad rows get an error line and the rest go on" };
         var steps = new Option<string?>("--steps") { Description = "Steps file, one step per line, or - for stdin" };
         var answer = new Option<string?>("--answer") { Description = "Final answer file, or - for stdin" };
         return f.Make("verify", "Check steps and a final answer against a problem; prints one verdict per step and one for the answer", ctx =>
         {
-            string problemPath = ctx.Get(problem)!;
+            if (ctx.Get(batch) is { } batchPath)
+            {
+                if (ctx.Get(problem) is not null || ctx.Get(steps) is not null || ctx.Get(answer) is not null)
+                    throw new UsageException("--batch takes its problems, steps and answers from its rows: give no --problem, --steps or --answer");
+                return Batch(ctx, batchPath, ctx.Get(env));
+            }
+            string problemPath = ctx.Get(problem) ?? throw new UsageException("give --problem FILE (or --batch FILE.jsonl)");
             string? stepsPath = ctx.Get(steps), answerPath = ctx.Get(answer);
             if (stepsPath is null && answerPath is null) throw new UsageException("give --steps FILE, --answer FILE, or both");
             if (new[] { problemPath, stepsPath, answerPath }.Count(p => p == "-") > 1) throw new UsageException("only one of --problem, --steps and --answer may be '-' (stdin)");
@@ -118,7 +125,7 @@ public static class VerifyCommand
                 return ExitCodes.EnvironmentFailed;
             }
             return ExitCodes.Ok;
-        }, env, problem, steps, answer);
+        }, env, problem, steps, answer, batch);
     }
 
     internal static string ReadAll(string path, string what)

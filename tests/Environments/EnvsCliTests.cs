@@ -174,4 +174,35 @@ public sealed class EnvsCliTests
         }
         finally { File.Delete(path); }
     }
+
+    [Test]
+    public void VerifyBatchWritesOneLinePerRowAndGoesOnPastBadRows()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sim-batch-{Environment.ProcessId}.jsonl");
+        try
+        {
+            var env = global::Sim.Environments.EnvironmentRegistry.Default.Get("countdown");
+            var p = env.Sample(3, 2);
+            var row = System.Text.Json.Nodes.JsonNode.Parse(p.ToRecord().ToJson())!;
+            var sol = env.Solve(p)!;
+            var good = new System.Text.Json.Nodes.JsonObject { ["problem"] = row.DeepClone(), ["answer"] = p.Answer,
+                ["steps"] = new System.Text.Json.Nodes.JsonArray(sol.Steps.Select(x => (System.Text.Json.Nodes.JsonNode)x).ToArray()) };
+            var wrong = new System.Text.Json.Nodes.JsonObject { ["problem"] = row.DeepClone(), ["answer"] = "1" };
+            File.WriteAllLines(path, [good.ToJsonString(), "{oops", wrong.ToJsonString(), "{\"steps\": []}"]);
+            var (code, stdout, stderr) = global::Sim.Tests.Cli.CliTests.Run("verify", "--batch", path);
+            var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+            Assert.That(lines.Select(l => l.GetProperty("row").GetInt32()), Is.EqualTo(new[] { 1, 2, 3, 4 }), "one line per row, in order");
+            Assert.That(lines[0].GetProperty("answer").GetProperty("correct").GetBoolean(), Is.True);
+            Assert.That(lines[0].GetProperty("steps").EnumerateArray().All(v => v.GetProperty("valid").GetBoolean()), Is.True);
+            Assert.That(lines[1].TryGetProperty("error", out _), Is.True);
+            Assert.That(lines[2].GetProperty("answer").GetProperty("correct").GetBoolean(), Is.False);
+            Assert.That(lines[3].GetProperty("error").GetString(), Does.Contain("problem"));
+            Assert.That(code, Is.EqualTo(2), "some rows were bad");
+            Assert.That(stderr, Does.Contain("2 of 4 rows were bad"));
+            File.WriteAllLines(path, [good.ToJsonString(), wrong.ToJsonString()]);
+            Assert.That(global::Sim.Tests.Cli.CliTests.Run("verify", "--batch", path).code, Is.EqualTo(0), "wrong answers are verdicts, not bad rows");
+            Assert.That(global::Sim.Tests.Cli.CliTests.Run("verify", "--batch", path, "--answer", path).code, Is.EqualTo(2));
+        }
+        finally { File.Delete(path); }
+    }
 }
