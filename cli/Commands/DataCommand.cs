@@ -14,7 +14,7 @@ namespace Sim.Cli.Commands;
 /// <c>problem</c> (the reasoning-gym row, so evaluators can rebuild the problem). Problem seeds are
 /// <c>--seed · 1,000,000 + i</c>, so datasets with different seeds are disjoint by construction.
 /// </summary>
-public static class DataCommand
+public static partial class DataCommand
 {
     /// <summary>Problems are drawn from seeds <c>seed · SeedStride + i</c>.</summary>
     public const ulong SeedStride = 1_000_000;
@@ -70,7 +70,7 @@ public static class DataCommand
                 ctx.Out.WriteLine($"demos: wrote {rows.Count} {StyleName(s)} rows for {e.Name} (difficulty {d}) to {path}; dropped {skipped} problems whose search needs more than {ctx.Get(maxNodes)} nodes; mean completion {totalChars / rows.Count} chars");
             return ExitCodes.Ok;
         }, env, style, count, difficulty, output, maxNodes);
-        return f.Group("data", "Build datasets", demos);
+        return f.Group("data", "Build datasets: demonstrations, and training data exported from search runs", demos, Export(f));
     }
 
     /// <summary>Parses a <c>--style</c> value.</summary>

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parquet.Serialization;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Systems;
+using Sim.Systems.Export;
+using Sim.Systems.Search;
+
+namespace Sim.Cli.Commands;
+
+public static partial class DataCommand
+{
+    /// <summary>The formats <c>sim data export</c> writes.</summary>
+    public static readonly IReadOnlyList<string> ExportFormats = ["trl-sft", "trl-dpo", "prm", "reasoning-gym"];
+
+    private static readonly JsonSerializerOptions Rows = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // `sim data export --format F --out FILE.jsonl|FILE.parquet [run options]`: runs a search like `sim run` and writes
+    // what its finished episodes teach (ExportSystem) in one of the trainers' formats.
+    private static Command Export(CommandFactory f)
+    {
+        var format = new Option<string>("--format") { Description = "trl-sft, trl-dpo, prm (TRL step-wise) or reasoning-gym", Required = true };
+        var output = new Option<string>("--out") { Description = "Output file: .jsonl or .parquet", Required = true };
+        var env = new Option<string>("--env") { Description = "Environment", DefaultValueFactory = _ => "countdown" };
+        var difficulty = new Option<int?>("--difficulty") { Description = "Problem difficulty (default: the environment's default)" };
+        var policy = new Option<string>("--policy") { Description = "Policy spec (see sim run)", DefaultValueFactory = _ => RunCommand.DefaultPolicy };
+        var search = new Option<string>("--search") { Description = "Search (see sim run)", DefaultValueFactory = _ => "mcts" };
+        var agents = new Option<int>("--agents") { Description = "Agents working at once", DefaultValueFactory = _ => 64 };
+        var ticks = new Option<int>("--ticks") { Description = "Ticks to run", DefaultValueFactory = _ => 100 };
+        var budget = new Option<string>("--budget") { Description = "Per-episode budget (see sim run)", DefaultValueFactory = _ => RunCommand.DefaultBudget };
+        return f.Make("export", "Run a search and export what its episodes teach: TRL SFT, DPO pairs from search trees, step-wise PRM data, or reasoning-gym rows, as JSONL or Parquet", ctx =>
+        {
+            string fmt = ctx.Get(format)!.Trim().ToLowerInvariant();
+            if (!ExportFormats.Contains(fmt)) throw new UsageException($"unknown --format '{fmt}'; known: {string.Join(", ", ExportFormats)}");
+            string path = ctx.Get(output)!;
+            bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+            if (!parquet && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) throw new UsageException("--out must end in .jsonl or .parquet");
+            int n = ctx.Get(agents), t = ctx.Get(ticks);
+            if (n < 1 || n > 100_000) throw new UsageException("--agents must be in 1..100000");
+            if (t < 1 || t > 1_000_000) throw new UsageException("--ticks must be in 1..1000000");
+            var environment = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
+            string name = ctx.Get(search)!.Trim().ToLowerInvariant();
+            if (!SearchAlgorithms.Names.Contains(name)) throw new UsageException($"unknown search '{name}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
+            var spec = new ContinuousRunSpec(environment, ctx.Get(difficulty) ?? environment.Difficulty.Default, PolicySpec.Parse(ctx.Get(policy)!), null,
+                name, null, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed);
+
+            using var world = World.Create(ctx.Seed);
+            var pipeline = ContinuousRun.Build(world, spec);
+            var export = new ExportSystem();
+            pipeline.Add(Stages.SearchBackup, export);
+            ctx.WithProgress($"{name} on {environment.Name}", progress => { pipeline.Run(t, progress); return 0; });
+
+            int rows = fmt switch
+            {
+                "trl-sft" => Write(path, parquet, export.Sft),
+                "trl-dpo" => Write(path, parquet, export.Dpo),
+                "prm" => Write(path, parquet, export.Prm),
+                _ => Write(path, parquet, export.Gym),
+            };
+            var m = world.Resources.Get<SearchRun>().Metrics;
+            if (ctx.Json)
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new { format = fmt, path, rows, episodes = m.Episodes, solved = m.Solved, parquet }));
+            else
+                ctx.Out.WriteLine($"export: wrote {rows} {fmt} rows to {path} from {m.Episodes} episodes ({m.Solved} solved) of {name} on {environment.Name}");
+            return ExitCodes.Ok;
+        }, format, output, env, difficulty, policy, search, agents, ticks, budget);
+    }
+
+    // JSONL (one object a line; a reasoning-gym row's metadata as an object) or Parquet (Parquet.Net's class serializer,
+    // column names from [JsonPropertyName]), written through a temporary file so a failure leaves no half file.
+    private static int Write<T>(string path, bool parquet, List<T> rows)
+    {
+        string tmp = path + ".tmp";
+        if (parquet)
+        {
+            using (var stream = File.Create(tmp)) ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
+        }
+        else
+        {
+            using var w = new StreamWriter(tmp, false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+            foreach (var row in rows)
+            {
+                var node = JsonSerializer.SerializeToNode(row, Rows)!.AsObject();
+                if (row is GymRow g) node["metadata"] = JsonNode.Parse(g.Metadata);
+                w.WriteLine(node.ToJsonString(Rows));
+            }
+        }
+        File.Move(tmp, path, overwrite: true);
+        return rows.Count;
+    }
+}

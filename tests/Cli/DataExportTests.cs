@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using NUnit.Framework;
+using Parquet.Serialization;
+using Sim.Agents.Policies;
+using Sim.Environments;
+using Sim.Systems.Export;
+
+namespace Sim.Tests.Cli;
+
+/// <summary>sim data export: every format, JSONL and Parquet, and DPO pairs that are what they claim.</summary>
+public class DataExportTests
+{
+    private static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"sim-export-{Environment.ProcessId}-{name}");
+
+    private static List<JsonObject> Export(string format)
+    {
+        string path = Temp(format + ".jsonl");
+        try
+        {
+            var (code, _, stderr) = CliTests.Run("data", "export", "--format", format, "--out", path, "--agents", "32", "--ticks", "40");
+            Assert.That(code, Is.EqualTo(0), stderr);
+            return File.ReadAllLines(path).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        }
+        finally { File.Delete(path); }
+    }
+
+    // Countdown's prompt, "Numbers: a b c d\nGoal: t\n" and then the lines so far, rebuilt as a problem and a state.
+    private static (Problem Problem, EnvState State) Replay(IEnvironment env, string prompt)
+    {
+        var lines = prompt.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var numbers = new JsonArray(lines[0]["Numbers: ".Length..].Split(' ').Select(x => (JsonNode)int.Parse(x)).ToArray());
+        int target = int.Parse(lines[1]["Goal: ".Length..]);
+        var row = new JsonObject
+        {
+            ["id"] = "x", ["question"] = "q", ["answer"] = "",
+            ["metadata"] = new JsonObject { ["numbers"] = numbers, ["target"] = target, ["allow_rationals"] = false, ["must_use_all"] = false, ["difficulty"] = 2 },
+        };
+        var p = env.Load(ProblemRecord.Parse(row.ToJsonString()));
+        var state = env.Start(p);
+        foreach (var step in lines.Skip(2)) state = env.CheckStep(p, state, step).State;
+        return (p, state);
+    }
+
+    [Test]
+    public void DpoPairsChooseAVerifiedLineOverARefutedSibling()
+    {
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        var rows = Export("trl-dpo");
+        Assert.That(rows, Has.Count.GreaterThan(20));
+        foreach (var r in rows)
+        {
+            var (p, state) = Replay(env, (string)r["prompt"]!);
+            string chosen = (string)r["chosen"]!, rejected = (string)r["rejected"]!;
+            bool Good(string line) => StepProtocol.Classify(line) == StepKind.Answer
+                ? env.CheckAnswer(p, StepProtocol.AnswerOf(line)).Correct
+                : env.CheckStep(p, state, line).Valid;
+            Assert.That(Good(chosen), Is.True, $"chosen '{chosen}'");
+            Assert.That(Good(rejected), Is.False, $"rejected '{rejected}'");
+        }
+    }
+
+    [Test]
+    public void EveryFormatHasItsColumns()
+    {
+        Assert.That(Export("trl-sft").All(r => r["prompt"] is not null && ((string)r["completion"]!).Contains("Answer:")), Is.True);
+        var prm = Export("prm");
+        Assert.That(prm.All(r => r["completions"]!.AsArray().Count == r["labels"]!.AsArray().Count), Is.True);
+        Assert.That(prm.Any(r => r["labels"]!.AsArray().Any(l => !(bool)l!)), Is.True, "some steps are labelled wrong");
+        var gym = Export("reasoning-gym");
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        foreach (var r in gym.Take(5))
+            Assert.That(env.Load(ProblemRecord.Parse(r.ToJsonString())).Answer, Is.EqualTo((string)r["answer"]!), "a reasoning-gym row loads back");
+    }
+
+    [Test]
+    public void ParquetRoundTripsTheSameRows()
+    {
+        string jsonl = Temp("rt.jsonl"), parquet = Temp("rt.parquet");
+        try
+        {
+            Assert.That(CliTests.Run("data", "export", "--format", "prm", "--out", jsonl, "--agents", "16", "--ticks", "30").code, Is.EqualTo(0));
+            Assert.That(CliTests.Run("data", "export", "--format", "prm", "--out", parquet, "--agents", "16", "--ticks", "30").code, Is.EqualTo(0));
+            IList<PrmRow> back;
+            string[] columns;
+            using (var stream = File.OpenRead(parquet))
+            {
+                var read = ParquetSerializer.DeserializeAsync<PrmRow>(stream).GetAwaiter().GetResult();
+                back = read.Data;
+                columns = read.Schema.Fields.Select(f => f.Name).ToArray();
+            }
+            Assert.That(columns, Is.EqualTo(new[] { "prompt", "completions", "labels" }), "TRL's column names");
+            var expected = File.ReadAllLines(jsonl).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.That(back, Has.Count.EqualTo(expected.Count));
+            for (int i = 0; i < back.Count; i++)
+            {
+                Assert.That(back[i].Prompt, Is.EqualTo((string)expected[i]["prompt"]!));
+                Assert.That(back[i].Completions, Is.EqualTo(expected[i]["completions"]!.AsArray().Select(x => (string)x!)));
+                Assert.That(back[i].Labels, Is.EqualTo(expected[i]["labels"]!.AsArray().Select(x => (bool)x!)));
+            }
+        }
+        finally { File.Delete(jsonl); File.Delete(parquet); }
+    }
+
+    [Test]
+    public void BadArgumentsAreUsageErrors()
+    {
+        Assert.That(CliTests.Run("data", "export", "--format", "csv", "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
+        Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--out", Temp("a.txt")).code, Is.EqualTo(2));
+    }
+}
