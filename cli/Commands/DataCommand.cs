@@ -70,7 +70,7 @@ public static partial class DataCommand
                 ctx.Out.WriteLine($"demos: wrote {rows.Count} {StyleName(s)} rows for {e.Name} (difficulty {d}) to {path}; dropped {skipped} problems whose search needs more than {ctx.Get(maxNodes)} nodes; mean completion {totalChars / rows.Count} chars");
             return ExitCodes.Ok;
         }, env, style, count, difficulty, output, maxNodes);
-        return f.Group("data", "Build datasets: demonstrations, and training data exported from search runs", demos, Export(f));
+        return f.Group("data", "Build datasets: demonstrations, and training data exported from search runs", demos, Export(f), Import(f));
     }
 
     /// <summary>Parses a <c>--style</c> value.</summary>

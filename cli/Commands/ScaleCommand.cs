@@ -24,6 +24,7 @@ public static class ScaleCommand
         var budget = new Option<string>("--budget") { Description = "Comma-separated attempt budgets B (B reference attempts' worth of compute per problem)", DefaultValueFactory = _ => "1,2,4,8,16,32" };
         var unit = new Option<string>("--unit") { Description = "Unit the budget is enforced in: policy_calls or tokens", DefaultValueFactory = _ => "policy_calls" };
         var problems = new Option<int>("--problems") { Description = "Problems per point (one agent each)", DefaultValueFactory = _ => 200 };
+        var problemsFile = new Option<string?>("--problems-file") { Description = "Search these problems (reasoning-gym rows, see 'sim data import') instead of sampled ones" };
         var guidance = new Option<string?>("--guidance") { Description = "confidence, self-eval, verifier, oracle or rm, for every search (default per search)" };
         var selfEval = new Option<string>("--self-eval") { Description = "Self-evaluator for self-eval guidance: simulated[:error=E,tokens=T], transformer[:line], or auto", DefaultValueFactory = _ => "auto" };
         var rm = new Option<string>("--rm") { Description = "Reward model for rm guidance: simulated[:noise=S,bias=B,shrink=D] or a 'sim train rm' directory", DefaultValueFactory = _ => "simulated" };
@@ -55,7 +56,15 @@ public static class ScaleCommand
             var scorer = ScorerSpec.Parse(ctx.Get(rm)!, ctx.Seed, environment.Name, policySpec, g == Guidance.RewardModel ? ctx.Err.WriteLine : null);
             var selfEvaluator = g == Guidance.SelfEval ? SelfEvalSpec.Parse(ctx.Get(selfEval)!, pol) : null;
 
-            var set = SearchExperiment.SampleProblems(environment, count, level, ctx.Seed);
+            List<Problem> set;
+            if (ctx.Get(problemsFile) is { } setPath)
+            {
+                var bad = new List<string>();
+                set = DataCommand.LoadProblemSet(setPath, environment.Name, bad);
+                if (bad.Count > 0) throw new InvalidDataException($"--problems-file: {bad.Count} rows do not load (first: {bad[0]}); check them with 'sim data import'");
+                if (set.Count == 0) throw new InvalidDataException("--problems-file holds no problem");
+            }
+            else set = SearchExperiment.SampleProblems(environment, count, level, ctx.Seed);
             var results = new List<ExperimentResult>();
             int total = names.Count * budgets.Count, done = 0;
             ctx.WithProgress("scaling sweep", progress =>
@@ -74,13 +83,13 @@ public static class ScaleCommand
                 return 0;
             });
             if (plotPath is not null)
-                ScalePlot.SavePng(results, BudgetUnit.Tokens, $"{environment.Name} d{level}, {policySpec}, {count} problems", plotPath);
+                ScalePlot.SavePng(results, BudgetUnit.Tokens, $"{environment.Name} d{level}, {policySpec}, {set.Count} problems", plotPath);
 
             if (ctx.Json)
             {
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new
                 {
-                    env = environment.Name, difficulty = level, policy = policySpec, problems = count, seed = ctx.Seed,
+                    env = environment.Name, difficulty = level, policy = policySpec, problems = set.Count, problems_file = ctx.Get(problemsFile), seed = ctx.Seed,
                     unit = Budget.UnitName(budgetUnit), plot = plotPath, self_eval = selfEvaluator is null ? null : ctx.Get(selfEval),
                     prm_agg = agg?.ToString().ToLowerInvariant(), select = sel,
                     results = results.Select(r => new
@@ -95,7 +104,7 @@ public static class ScaleCommand
                 }));
                 return ExitCodes.Ok;
             }
-            ctx.Out.WriteLine($"sim scale: {environment.Name} d{level}, policy {policySpec}, {count} problems, seed {ctx.Seed}, budget in {Budget.UnitName(budgetUnit)} (B reference attempts)");
+            ctx.Out.WriteLine($"sim scale: {environment.Name} d{level}, policy {policySpec}, {set.Count} problems, seed {ctx.Seed}, budget in {Budget.UnitName(budgetUnit)} (B reference attempts)");
             // Proxy-rewarded environments (the judge) get two more columns: the judge's mean score and the gold quality.
             bool proxy = results.Any(r => !double.IsNaN(r.MeanGold));
             var table = new Table().AddColumns("search", "guidance", "B", "accuracy", "95% CI", "tokens", "lines", "verifier", "rm", "s");
@@ -116,7 +125,7 @@ public static class ScaleCommand
             ctx.Console.Write(table);
             if (plotPath is not null) ctx.Out.WriteLine($"plot: {plotPath}");
             return ExitCodes.Ok;
-        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot, selfEval, prmAgg, select);
+        }, env, difficulty, policy, search, budget, unit, problems, guidance, rm, plot, selfEval, prmAgg, select, problemsFile);
     }
 
     private static List<int> ParseBudgets(string text)

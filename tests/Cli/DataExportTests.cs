@@ -107,4 +107,25 @@ public class DataExportTests
         Assert.That(CliTests.Run("data", "export", "--format", "csv", "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
         Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--out", Temp("a.txt")).code, Is.EqualTo(2));
     }
+
+    [Test]
+    public void ImportedProblemsAreSearched()
+    {
+        string set = Temp("set.jsonl"), ok = Temp("set-ok.jsonl");
+        try
+        {
+            var sample = CliTests.Run("envs", "sample", "countdown", "--seed", "5", "--count", "12", "--json");
+            File.WriteAllText(set, sample.stdout + "{\"id\":\"bad\",\"question\":\"q\"}\n");
+            var (code, stdout, _) = CliTests.Run("data", "import", set, "--out", ok, "--json");
+            Assert.That(code, Is.EqualTo(2), "one row was bad");
+            var report = JsonNode.Parse(stdout)!;
+            Assert.That(((int)report["loaded"]!, (int)report["ground_truth_accepted"]!), Is.EqualTo((12, 12)));
+            Assert.That(report["errors"]!.AsArray().Single()!.ToString(), Does.StartWith("line 13"));
+            var scale = CliTests.Run("scale", "--problems-file", ok, "--search", "bon", "--budget", "2", "--json");
+            Assert.That(scale.code, Is.EqualTo(0), scale.stderr);
+            Assert.That((int)JsonNode.Parse(scale.stdout)!["problems"]!, Is.EqualTo(12));
+            Assert.That(CliTests.Run("scale", "--problems-file", set, "--search", "bon", "--budget", "1").code, Is.EqualTo(2));
+        }
+        finally { File.Delete(set); File.Delete(ok); }
+    }
 }
