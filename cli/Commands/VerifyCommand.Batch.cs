@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sim.Cli.Serving;
 using Sim.Environments;
 
 namespace Sim.Cli.Commands;
@@ -23,7 +24,7 @@ public static partial class VerifyCommand
             if (string.IsNullOrWhiteSpace(line)) continue;
             row++;
             JsonObject result;
-            try { result = VerifyRow(line, envOverride, ref faults); }
+            try { result = RowVerifier.Verify(line, envOverride, ref faults); }
             catch (Exception ex) when (SimApp.IsBadInput(ex))
             {
                 bad++;
@@ -45,49 +46,6 @@ public static partial class VerifyCommand
             return ExitCodes.EnvironmentFailed;
         }
         return ExitCodes.Ok;
-    }
-
-    private static JsonObject VerifyRow(string line, string? envOverride, ref int faults)
-    {
-        JsonNode? node;
-        try { node = JsonNode.Parse(line); }
-        catch (JsonException ex) { throw new InvalidDataException($"not JSON: {ex.Message}"); }
-        if (node is not JsonObject o) throw new InvalidDataException("a row must be a JSON object {env, problem, steps, answer}");
-        if (o["problem"] is not JsonObject problemRow) throw new InvalidDataException("the row has no \"problem\" object (a reasoning-gym row)");
-        string? envName = envOverride ?? (o["env"] is JsonValue ev && ev.TryGetValue<string>(out var en) ? en : null);
-        var p = EnvironmentRegistry.Default.Load(ProblemRecord.Parse(problemRow.ToJsonString()), envName);
-        var env = EnvironmentRegistry.Default.Get(p.Env);
-        var result = new JsonObject { ["env"] = env.Name, ["id"] = p.Id };
-        if (o["steps"] is JsonArray steps)
-        {
-            var verdicts = new JsonArray();
-            var state = env.Start(p);
-            foreach (var s in steps)
-            {
-                string step = s is JsonValue sv && sv.TryGetValue<string>(out var st) ? st : throw new InvalidDataException("\"steps\" must hold strings");
-                var v = EnvironmentGuard.CheckStep(env, p, state, step);
-                if (v.Kind == VerdictKind.EnvironmentError) faults++;
-                if (v.Valid) state = v.State;
-                verdicts.Add(new JsonObject
-                {
-                    ["valid"] = v.Valid, ["kind"] = Snake(v.Kind), ["reason"] = v.Reason, ["process_reward"] = v.ProcessReward,
-                    ["solvable"] = v.SolvableFromHere.ToString().ToLowerInvariant(), ["terminal"] = v.Terminal,
-                });
-            }
-            result["steps"] = verdicts;
-        }
-        else if (o.ContainsKey("steps")) throw new InvalidDataException("\"steps\" must be an array of strings");
-        if (o["answer"] is JsonValue av && av.TryGetValue<string>(out var answer))
-        {
-            var a = EnvironmentGuard.CheckAnswer(env, p, answer);
-            if (a.Kind == VerdictKind.EnvironmentError) faults++;
-            var verdict = new JsonObject { ["correct"] = a.Correct, ["kind"] = Snake(a.Kind), ["reason"] = a.Reason, ["reward"] = a.Reward, ["score"] = a.Score };
-            if (a.GoldReward is { } g) verdict["gold_reward"] = g;
-            result["answer"] = verdict;
-        }
-        else if (o.ContainsKey("answer")) throw new InvalidDataException("\"answer\" must be a string");
-        if (!result.ContainsKey("steps") && !result.ContainsKey("answer")) throw new InvalidDataException("the row has neither \"steps\" nor \"answer\"");
-        return result;
     }
 
     private static string OneLine(string message)

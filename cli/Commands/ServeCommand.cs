@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Sim.Cli.Serving;
+
+namespace Sim.Cli.Commands;
+
+/// <summary>
+/// <c>sim serve --rewards [--host 127.0.0.1] [--port 8077]</c>: Sim's environments as an HTTP reward service
+/// (<see cref="RewardService"/>), until stopped (Ctrl-C).
+/// </summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CommandFactory f)
+    {
+        var rewards = new Option<bool>("--rewards") { Description = "Serve the environments' verifiers: GET /envs, POST /verify, POST /verify/batch" };
+        var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 8077 };
+        return f.Make("serve", "Serve Sim over HTTP: the environments as a reward service (--rewards)", ctx =>
+        {
+            if (!ctx.Get(rewards)) throw new UsageException("say what to serve: --rewards (the environments' verifiers)");
+            int p = ctx.Get(port);
+            if (p < 0 || p > 65535) throw new UsageException("--port must be in 0..65535");
+            var app = RewardService.Build(ctx.Get(host)!, p);
+            app.Start();
+            ctx.Err.WriteLine($"serving rewards on {string.Join(", ", app.Urls)} (GET /envs, POST /verify, POST /verify/batch); Ctrl-C stops");
+            app.WaitForShutdown();
+            return ExitCodes.Ok;
+        }, rewards, host, port);
+    }
+}
