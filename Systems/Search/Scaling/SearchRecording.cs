@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Sim.Engine;
+using Sim.Environments;
 using Sim.Replay;
 using Sim.Systems.Recording;
 
@@ -19,6 +20,8 @@ public static class SearchRecording
         JsonSerializer.Serialize(new
         {
             env = spec.Env.Name, difficulty = spec.Difficulty, policy = spec.Policy.Name, search = spec.Search,
+            // A configured environment's settings (--env judge:length=...), so the replay says which judge it was.
+            env_settings = spec.Env is IConfigurableEnvironment c ? c.Options.ToDictionary(o => o.Name, o => o.Value) : null,
             guidance = spec.Guidance?.ToString().ToLowerInvariant(), agents = spec.Agents, budget = spec.Budget.ToString(),
             max_depth = spec.MaxDepth, ticks,
         }),
