@@ -10,9 +10,6 @@ namespace Sim.Environments;
 /// </summary>
 public static class EnvironmentGuard
 {
-    /// <summary>True for a verdict that reports the environment's own failure.</summary>
-    public static bool IsFault(VerdictKind kind) => kind == VerdictKind.EnvironmentError;
-
     /// <summary><see cref="IEnvironment.CheckStep"/> with the environment's faults as verdicts.</summary>
     public static StepVerdict CheckStep(IEnvironment env, Problem problem, EnvState state, string step)
     {
