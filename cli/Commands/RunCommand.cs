@@ -1,3 +1,4 @@
+using Sim.Agents.Policies;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -102,8 +103,9 @@ public static class RunCommand
                     state_hash = world.StateHash().ToString("x16"), replay = path, plugins = plugged,
                     environment_errors = m.EnvironmentErrors, faulted_episodes = m.FaultedEpisodes, first_environment_error = m.FirstEnvironmentError,
                     slow_verifier = SlowVerifier(environment),
+                    policy_errors = pol is OpenAIPolicy hp ? hp.Errors : 0, first_policy_error = (pol as OpenAIPolicy)?.FirstError,
                 }));
-                return Faults(ctx, m);
+                return Faults(ctx, m, pol);
             }
             ctx.Out.WriteLine($"sim run: {name} ({guidanceName}) on {environment.Name} d{level}, policy {ctx.Get(policy)}, {n} agents, {t} ticks, budget {spec.Budget}, seed {ctx.Seed}");
             if (plugged.Count > 0) ctx.Out.WriteLine($"plug-in systems: {string.Join(", ", plugged)}");
@@ -133,7 +135,7 @@ public static class RunCommand
                 foreach (var p in pipeline.Profiler!.Entries()) prof.AddRow(Markup.Escape(p.Path), p.TotalMs.ToString("F2"), p.MeanUsPerTick.ToString("F1"));
                 ctx.Console.Write(prof);
             }
-            return Faults(ctx, m);
+            return Faults(ctx, m, pol);
         }, env, difficulty, policy, search, guidance, agents, ticks, budget, rm, maxDepth, output, selfEval, plugins, prmAgg, select);
     }
 
@@ -149,9 +151,16 @@ public static class RunCommand
     /// Exit 3 when an environment failed during the run (its verdicts were <c>EnvironmentError</c>): the run went on and
     /// everything was recorded; the message names the first failure.
     /// </summary>
-    internal static int Faults(CliContext ctx, SearchMetrics m)
+    internal static int Faults(CliContext ctx, SearchMetrics m, IPolicy policy)
     {
-        if (m.EnvironmentErrors == 0) return ExitCodes.Ok;
+        int code = ExitCodes.Ok;
+        if (policy is OpenAIPolicy http && http.Errors > 0)
+        {
+            // The server's failures became empty lines (rejected steps): the run went on and everything was recorded.
+            ctx.Err.WriteLine($"error: {http.Errors} policy requests failed (their lines are empty, rejected steps); the first: {http.FirstError}");
+            code = ExitCodes.EnvironmentFailed;
+        }
+        if (m.EnvironmentErrors == 0) return code;
         ctx.Err.WriteLine($"error: {m.EnvironmentErrors} verdicts in {m.FaultedEpisodes} episodes were environment failures; the first: {m.FirstEnvironmentError}");
         return ExitCodes.EnvironmentFailed;
     }

@@ -16,16 +16,18 @@ public static class ServeCommand
         var rewards = new Option<bool>("--rewards") { Description = "Serve the environments' verifiers: GET /envs, POST /verify, POST /verify/batch" };
         var host = new Option<string>("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 8077 };
-        return f.Make("serve", "Serve Sim over HTTP: the environments as a reward service (--rewards)", ctx =>
+        var policy = new Option<string?>("--policy") { Description = "Serve this policy over the OpenAI chat-completions protocol (see sim run --policy), as model 'sim'" };
+        return f.Make("serve", "Serve Sim over HTTP: the environments as a reward service (--rewards), a policy over the OpenAI protocol (--policy)", ctx =>
         {
-            if (!ctx.Get(rewards)) throw new UsageException("say what to serve: --rewards (the environments' verifiers)");
+            string? spec = ctx.Get(policy);
+            if (!ctx.Get(rewards) && spec is null) throw new UsageException("say what to serve: --rewards (the environments' verifiers), --policy SPEC, or both");
             int p = ctx.Get(port);
             if (p < 0 || p > 65535) throw new UsageException("--port must be in 0..65535");
-            var app = RewardService.Build(ctx.Get(host)!, p);
+            var app = RewardService.Build(ctx.Get(host)!, p, ctx.Get(rewards), spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
             app.Start();
-            ctx.Err.WriteLine($"serving rewards on {string.Join(", ", app.Urls)} (GET /envs, POST /verify, POST /verify/batch); Ctrl-C stops");
+            ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(ctx.Get(rewards) ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions ({spec});")} Ctrl-C stops");
             app.WaitForShutdown();
             return ExitCodes.Ok;
-        }, rewards, host, port);
+        }, rewards, host, port, policy);
     }
 }

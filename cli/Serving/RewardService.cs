@@ -29,8 +29,12 @@ public static class RewardService
 
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Builds the service listening on <paramref name="host"/>:<paramref name="port"/> (0: any free port).</summary>
-    public static WebApplication Build(string host, int port)
+    /// <summary>
+    /// Builds the server listening on <paramref name="host"/>:<paramref name="port"/> (0: any free port): the reward
+    /// endpoints when <paramref name="rewards"/>, and <paramref name="policy"/> over the OpenAI protocol when given
+    /// (<see cref="PolicyService"/>).
+    /// </summary>
+    public static WebApplication Build(string host, int port, bool rewards = true, Sim.Agents.Policies.IPolicy? policy = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -39,6 +43,8 @@ public static class RewardService
         var app = builder.Build();
         long served = 0;
         var clock = Stopwatch.StartNew();
+        if (policy is not null) PolicyService.Map(app, policy, "sim");
+        if (!rewards) return app;
 
         app.MapGet("/envs", () => Results.Text(Envs().ToJsonString(Relaxed), "application/json"));
         app.MapGet("/health", () => Results.Text(new JsonObject { ["ok"] = true, ["verified"] = Interlocked.Read(ref served), ["seconds"] = clock.Elapsed.TotalSeconds }.ToJsonString(), "application/json"));

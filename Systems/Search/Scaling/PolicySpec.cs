@@ -9,12 +9,13 @@ namespace Sim.Systems.Search;
 /// (<c>calibrated</c>, <c>over</c>, <c>under</c>), <c>strength</c>, <c>concentration</c>, <c>repeat</c>,
 /// <c>reflection</c>, <c>verbosity</c>, <c>spread</c>, <c>deadend</c>, <c>format</c>, <c>wrong</c> (the range of wrong answers), and <c>uniform=1</c> (no spread, every
 /// mistake a slip) (see <see cref="SimulatedPolicyConfig"/>); or <c>transformer:DIR</c>, a checkpoint
-/// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>).
+/// written by <c>sim train sft</c>, sampled with temperature 1 (<see cref="TransformerPolicy"/>); or <c>openai:URL[#model]</c>,
+/// an OpenAI-compatible chat-completions server (<see cref="OpenAIPolicy"/>).
 /// </summary>
 public static class PolicySpec
 {
     /// <summary>The policy kinds this build can make.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["simulated", "transformer"];
+    public static readonly IReadOnlyList<string> Kinds = ["simulated", "transformer", "openai"];
 
     /// <summary>Makes the policy named by <paramref name="spec"/>; throws <see cref="FormatException"/> on a bad spec.</summary>
     public static IPolicy Parse(string spec)
@@ -24,6 +25,14 @@ public static class PolicySpec
         {
             if (!Directory.Exists(args)) throw new DirectoryNotFoundException($"--policy transformer:DIR: checkpoint directory '{args}' not found");
             return new TransformerPolicy(TransformerLm.Load(args), new SamplingSettings());
+        }
+        if (kind == "openai")
+        {
+            // openai:URL[#model]: any OpenAI-compatible chat-completions server (OpenAIPolicy).
+            int hash = args.LastIndexOf('#');
+            string url = hash < 0 ? args : args[..hash], model = hash < 0 ? "sim" : args[(hash + 1)..];
+            if (url.Length == 0) throw new FormatException("--policy openai:URL[#model] needs the server's URL, e.g. openai:http://127.0.0.1:8077");
+            return new OpenAIPolicy(url, model.Length == 0 ? "sim" : model);
         }
         if (kind != "simulated")
             throw new FormatException($"unknown policy '{kind}'; known: {string.Join(", ", Kinds)} (e.g. simulated:skill=0.3)");

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using NUnit.Framework;
+using Sim.Agents.Policies;
+using Sim.Cli.Serving;
+using Sim.Engine;
+using Sim.Environments;
+using Sim.Systems.Search;
+
+namespace Sim.Tests.Cli.Serving;
+
+/// <summary>A policy over the OpenAI protocol: sim serve on loopback, and a search through the official client against it.</summary>
+public class PolicyServiceTests
+{
+    private WebApplication _app = null!;
+    private string _url = "";
+
+    [OneTimeSetUp]
+    public void Start()
+    {
+        _app = RewardService.Build("127.0.0.1", 0, rewards: false, policy: PolicySpec.Parse("simulated:skill=0.3"));
+        _app.StartAsync().GetAwaiter().GetResult();
+        _url = _app.Urls.First();
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        _app.StopAsync().GetAwaiter().GetResult();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private static (ulong Hash, SearchMetrics Metrics, double Seconds) Run(IPolicy policy)
+    {
+        var env = EnvironmentRegistry.Default.Get("countdown");
+        using var world = World.Create(4);
+        var pipeline = ContinuousRun.Build(world, new ContinuousRunSpec(env, 2, policy, null, "mcts", null, 24, RunBudget.Parse("attempts:2"), 4));
+        var clock = Stopwatch.StartNew();
+        pipeline.Run(25);
+        return (world.StateHash(), world.Resources.Get<SearchRun>().Metrics, clock.Elapsed.TotalSeconds);
+    }
+
+    [Test]
+    public void ASearchThroughTheServerIsTheSearchInProcess()
+    {
+        var http = new OpenAIPolicy(_url, "sim");
+        var served = Run(http);
+        var local = Run(PolicySpec.Parse("simulated:skill=0.3"));
+        TestContext.Out.WriteLine($"over HTTP: {served.Seconds:F2} s, in process: {local.Seconds:F2} s for 25 ticks of 24 agents ({served.Metrics.Proposals} lines)");
+        Assert.That(http.Errors, Is.EqualTo(0), http.FirstError);
+        Assert.That(served.Metrics.Episodes, Is.GreaterThan(20));
+        Assert.That((served.Metrics.Solved, served.Metrics.Episodes, served.Metrics.Spent.Tokens), Is.EqualTo((local.Metrics.Solved, local.Metrics.Episodes, local.Metrics.Spent.Tokens)),
+            "the same proposals, solves and tokens (from the server's usage counts)");
+        Assert.That(served.Hash, Is.EqualTo(local.Hash), "the same trees");
+    }
+
+    [Test]
+    public void AServerThatIsGoneBecomesRecordedErrorsNotACrash()
+    {
+        var gone = new OpenAIPolicy("http://127.0.0.1:1", "sim", retries: 0, timeout: TimeSpan.FromSeconds(2));
+        var run = Run(gone);
+        Assert.That(gone.Errors, Is.GreaterThan(0));
+        Assert.That(gone.FirstError, Does.Contain("127.0.0.1:1").Or.Contain("refused"));
+        Assert.That(run.Metrics.Solved, Is.EqualTo(0), "empty lines solve nothing");
+        Assert.Throws<FormatException>(() => PolicySpec.Parse("openai:"));
+        Assert.Throws<FormatException>(() => PolicySpec.Parse("openai:ftp://x"));
+    }
+
+    [Test]
+    public void TheProtocolEndpointsAnswer()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(_url) };
+        var models = JsonNode.Parse(client.GetStringAsync("/v1/models").GetAwaiter().GetResult())!;
+        Assert.That((string)models["data"]![0]!["id"]!, Is.EqualTo("sim"));
+        using var bare = client.PostAsync("/v1/chat/completions", new StringContent("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", Encoding.UTF8, "application/json"))
+            .GetAwaiter().GetResult();
+        Assert.That(bare.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(bare.Content.ReadAsStringAsync().GetAwaiter().GetResult(), Does.Contain("metadata"));
+    }
+}
