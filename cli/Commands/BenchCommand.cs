@@ -16,12 +16,15 @@ namespace Sim.Cli.Commands;
 /// </summary>
 public static class BenchCommand
 {
+    // Every suite: the bench project's, and the ones that need the CLI's own code (the HTTP server).
+    private static readonly IReadOnlyList<IBenchSuite> Suites = [.. BenchSuites.All, new Sim.Cli.Serving.ServeSuite()];
+
     /// <summary>Builds the command.</summary>
     public static Command Create(CommandFactory f)
     {
         var suite = new Argument<string>("suite")
         {
-            Description = $"Suite to run: {string.Join(", ", BenchSuites.All.Select(s => s.Name))}, or 'micro' for BenchmarkDotNet",
+            Description = $"Suite to run: {string.Join(", ", Suites.Select(s => s.Name))}, or 'micro' for BenchmarkDotNet",
         };
         var quick = new Option<bool>("--quick") { Description = "Fewer repeats, for a fast check" };
         var only = new Option<string?>("--only") { Description = "Keep only figures whose names start with this prefix, and skip the measurements they do not need" };
@@ -30,8 +33,8 @@ public static class BenchCommand
         {
             string name = ctx.Get(suite)!;
             if (name == "micro") return RunMicro(ctx.Get(filter)!);
-            var s = BenchSuites.Find(name) ?? throw new UsageException(
-                $"unknown suite '{name}'; suites are: {string.Join(", ", BenchSuites.All.Select(x => x.Name))}, micro");
+            var s = Suites.FirstOrDefault(x => x.Name == name) ?? throw new UsageException(
+                $"unknown suite '{name}'; suites are: {string.Join(", ", Suites.Select(x => x.Name))}, micro");
             string? prefix = ctx.Get(only);
             if (prefix is not null && prefix != name && !prefix.StartsWith(name + ".", StringComparison.Ordinal))
                 throw new UsageException($"--only must be a figure-name prefix of suite '{name}', e.g. '{name}.'");

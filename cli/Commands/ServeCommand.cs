@@ -5,8 +5,9 @@ using Sim.Cli.Serving;
 namespace Sim.Cli.Commands;
 
 /// <summary>
-/// <c>sim serve --rewards [--host 127.0.0.1] [--port 8077]</c>: Sim's environments as an HTTP reward service
-/// (<see cref="RewardService"/>), until stopped (Ctrl-C).
+/// <c>sim serve [--rewards] [--policy SPEC] [--host 127.0.0.1] [--port 8077]</c>: Sim's environments as an HTTP reward
+/// service (<see cref="RewardService"/>) and a policy over the OpenAI protocol (<see cref="PolicyService"/>), until
+/// stopped (Ctrl-C). With neither flag it serves both, the policy being <c>sim run</c>'s default.
 /// </summary>
 public static class ServeCommand
 {
@@ -20,12 +21,15 @@ public static class ServeCommand
         return f.Make("serve", "Serve Sim over HTTP: the environments as a reward service (--rewards), a policy over the OpenAI protocol (--policy)", ctx =>
         {
             string? spec = ctx.Get(policy);
-            if (!ctx.Get(rewards) && spec is null) throw new UsageException("say what to serve: --rewards (the environments' verifiers), --policy SPEC, or both");
+            bool serveRewards = ctx.Get(rewards);
+            // Neither named: both, with the default policy of sim run (so `sim serve` and `sim run --policy openai:...`
+            // together are the default run through HTTP).
+            if (!serveRewards && spec is null) (serveRewards, spec) = (true, RunCommand.DefaultPolicy);
             int p = ctx.Get(port);
             if (p < 0 || p > 65535) throw new UsageException("--port must be in 0..65535");
-            var app = RewardService.Build(ctx.Get(host)!, p, ctx.Get(rewards), spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
+            var app = RewardService.Build(ctx.Get(host)!, p, serveRewards, spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
             app.Start();
-            ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(ctx.Get(rewards) ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions ({spec});")} Ctrl-C stops");
+            ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(serveRewards ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions ({spec});")} Ctrl-C stops");
             app.WaitForShutdown();
             return ExitCodes.Ok;
         }, rewards, host, port, policy);

@@ -9,8 +9,8 @@ using Sim.Environments;
 namespace Sim.Cli.Serving;
 
 /// <summary>
-/// A Sim policy over the OpenAI chat-completions protocol (<c>sim serve --policy SPEC</c>): <c>GET /v1/models</c> and
-/// <c>POST /v1/chat/completions</c>, with log-probabilities and token usage. The simulated policy needs the context a
+/// A Sim policy over the OpenAI protocol (<c>sim serve --policy SPEC</c>): <c>GET /v1/models</c>,
+/// <c>POST /v1/chat/completions</c> and the legacy <c>POST /v1/completions</c>, with log-probabilities and token usage. The simulated policy needs the context a
 /// reasoning task gives it (its problem, the trace so far, the sample's key): requests carry them in <c>metadata</c>
 /// (<c>sim_env</c>, <c>sim_problem</c>, <c>sim_lines</c>, <c>sim_key</c>, <c>sim_seed</c>, <c>sim_k</c>,
 /// <c>sim_index</c>), as <see cref="OpenAIPolicy"/> sends them, so a run through the server proposes exactly what the
@@ -30,7 +30,13 @@ public static class PolicyService
             ["data"] = new JsonArray(new JsonObject { ["id"] = model, ["object"] = "model", ["owned_by"] = "sim" }),
         }.ToJsonString(), "application/json"));
 
-        app.MapPost("/v1/chat/completions", async (HttpRequest request) =>
+        app.MapPost("/v1/chat/completions", (HttpRequest request) => Complete(request, policy, model, chat: true, () => Interlocked.Increment(ref counter)));
+        app.MapPost("/v1/completions", (HttpRequest request) => Complete(request, policy, model, chat: false, () => Interlocked.Increment(ref counter)));
+    }
+
+    // One completion: the chat form answers a message, the legacy form a text; both carry Sim's context in metadata.
+    private static async Task<IResult> Complete(HttpRequest request, IPolicy policy, string model, bool chat, Func<long> next)
+    {
         {
             string body;
             using (var reader = new StreamReader(request.Body, Encoding.UTF8)) body = await reader.ReadToEndAsync();
@@ -56,21 +62,29 @@ public static class PolicyService
                 string text = step.Text ?? "";
                 var response = new JsonObject
                 {
-                    ["id"] = $"chatcmpl-sim-{Interlocked.Increment(ref counter)}",
-                    ["object"] = "chat.completion",
+                    ["id"] = $"{(chat ? "chatcmpl" : "cmpl")}-sim-{next()}",
+                    ["object"] = chat ? "chat.completion" : "text_completion",
                     ["created"] = 0,
                     ["model"] = model,
-                    ["choices"] = new JsonArray(new JsonObject
-                    {
-                        ["index"] = 0,
-                        ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
-                        // The whole line as one token: its log-probability is the line's.
-                        ["logprobs"] = new JsonObject
+                    // The whole line as one token: its log-probability is the line's.
+                    ["choices"] = new JsonArray(chat
+                        ? new JsonObject
                         {
-                            ["content"] = new JsonArray(new JsonObject { ["token"] = text, ["logprob"] = step.LogProb, ["bytes"] = null, ["top_logprobs"] = new JsonArray() }),
-                        },
-                        ["finish_reason"] = "stop",
-                    }),
+                            ["index"] = 0,
+                            ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = text },
+                            ["logprobs"] = new JsonObject
+                            {
+                                ["content"] = new JsonArray(new JsonObject { ["token"] = text, ["logprob"] = step.LogProb, ["bytes"] = null, ["top_logprobs"] = new JsonArray() }),
+                            },
+                            ["finish_reason"] = "stop",
+                        }
+                        : new JsonObject
+                        {
+                            ["index"] = 0,
+                            ["text"] = text,
+                            ["logprobs"] = new JsonObject { ["tokens"] = new JsonArray(text), ["token_logprobs"] = new JsonArray(step.LogProb) },
+                            ["finish_reason"] = "stop",
+                        }),
                     ["usage"] = new JsonObject { ["prompt_tokens"] = 0, ["completion_tokens"] = step.Tokens, ["total_tokens"] = step.Tokens },
                 };
                 return Results.Text(response.ToJsonString(Relaxed), "application/json");
@@ -79,7 +93,7 @@ public static class PolicyService
             {
                 return Error(StatusCodes.Status400BadRequest, ex.Message);
             }
-        });
+        }
     }
 
     private static IResult Error(int status, string message) =>

@@ -80,4 +80,14 @@ public class PolicyServiceTests
         Assert.That(bare.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(bare.Content.ReadAsStringAsync().GetAwaiter().GetResult(), Does.Contain("metadata"));
     }
+
+    [Test]
+    public void TheServeBenchReportsItsFigures()
+    {
+        var (code, stdout, stderr) = Sim.Tests.Cli.CliTests.Run("bench", "serve", "--quick", "--json");
+        Assert.That(code, Is.EqualTo(0), stderr);
+        var figures = JsonNode.Parse(stdout)!.AsObject();
+        foreach (var key in new[] { "serve.tokens_per_s", "serve.tokens_per_s_batch1", "serve.inprocess_tokens_per_s", "serve.overhead" })
+            Assert.That((double)figures[key]!, Is.GreaterThan(0), key);
+    }
 }
