@@ -1,8 +1,8 @@
 namespace Sim.Replay;
 
 /// <summary>
-/// A finished episode: one agent's attempt at one task, ended this tick. <c>sim replay export</c> writes one JSON
-/// object per episode with TRL-style names (prompt, completion, reward). Added in schema version 2.
+/// A finished episode: one agent's attempt at one task, ended this tick. <c>sim data export --replay</c> turns these into
+/// TRL SFT and KTO rows (prompt, completion, label, reward). Added in schema version 2.
 /// </summary>
 /// <param name="Agent">The agent's entity id.</param>
 /// <param name="Episode">Episode number, unique per replay.</param>

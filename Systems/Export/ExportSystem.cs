@@ -7,7 +7,8 @@ namespace Sim.Systems.Export;
 
 /// <summary>
 /// A <c>search.backup</c>-stage system (after the search's backup) that turns every episode finished this tick into
-/// training data, by query over the agents and their trees, in entity order: TRL SFT rows from solved episodes, TRL DPO
+/// training data, by query over the agents and their trees, in entity order: TRL SFT rows from solved episodes, TRL KTO
+/// rows from every answered episode, TRL DPO
 /// pairs from sibling lines of a solved episode's tree (the chosen one on the committed path, the rejected one refuted),
 /// step-wise PRM rows from every complete trajectory of the tree, and reasoning-gym rows of the problems. It reads only
 /// components and the tree store: the search knows nothing of it.
@@ -19,6 +20,9 @@ public sealed class ExportSystem : ISystem
 
     /// <summary>Solved episodes' prompt and committed trajectory.</summary>
     public List<SftRow> Sft { get; } = new();
+
+    /// <summary>Every answered episode's committed trajectory, labelled by its verdict.</summary>
+    public List<KtoRow> Kto { get; } = new();
 
     /// <summary>Verified-versus-refuted sibling pairs.</summary>
     public List<DpoRow> Dpo { get; } = new();
@@ -44,6 +48,8 @@ public sealed class ExportSystem : ISystem
             string prompt = DemoPrompt.For(env, problem);
             var record = problem.ToRecord();
             Gym.Add(new GymRow { Id = problem.Id, Question = problem.Question, Answer = problem.Answer, Metadata = record.Metadata.ToJsonString() });
+            if (e.FinalNode > 0)
+                Kto.Add(new KtoRow { Prompt = prompt, Completion = string.Join("\n", tree.Lines(e.FinalNode)) + "\n", Label = e.Solved, Reward = e.Reward });
             if (e.Solved && e.FinalNode > 0)
             {
                 Sft.Add(new SftRow { Prompt = prompt, Completion = string.Join("\n", tree.Lines(e.FinalNode)) + "\n" });

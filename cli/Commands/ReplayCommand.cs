@@ -117,21 +117,16 @@ public static class ReplayCommand
 
     private static double? Num(double v) => double.IsFinite(v) ? Math.Round(v, 6) : null;
 
+    // The replay's side of the one export path: `sim data export --replay FILE --format trl-kto --out OUT`.
     private static Command Export(CommandFactory f)
     {
         var file = FileArg();
-        var jsonl = new Option<string>("--jsonl") { Description = "Output file: one JSON object per episode (prompt, completion, reward, label...)", Required = true };
-        return f.Make("export", "Export episodes as JSONL with TRL-style field names", ctx =>
+        var jsonl = new Option<string>("--jsonl") { Description = "Output file: one TRL KTO row per answered episode (prompt, completion, label, reward)", Required = true };
+        return f.Make("export", "Export episodes as TRL KTO rows (the same as sim data export --replay FILE --format trl-kto)", ctx =>
         {
-            using var r = ReplayReader.Open(ctx.Get(file)!);
-            string outPath = ctx.Get(jsonl)!;
-            long n;
-            using (var output = new FileStream(outPath, FileMode.Create, FileAccess.Write))
-                n = ReplayExport.WriteJsonl(r, output);
-            if (r.Truncation is not null) ctx.Err.WriteLine($"warning: {r.Truncation.Message}; exported ticks {r.FirstTick}..{r.LastTick}");
-            if (ctx.Json) ctx.Out.WriteLine(JsonSerializer.Serialize(new { episodes = n, output = outPath }));
-            else ctx.Out.WriteLine($"wrote {n} episodes to {outPath}");
-            return ExitCodes.Ok;
+            string path = ctx.Get(jsonl)!;
+            bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+            return DataCommand.ExportReplay(ctx, ctx.Get(file)!, "trl-kto", path, parquet);
         }, file, jsonl);
     }
 

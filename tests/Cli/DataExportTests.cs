@@ -106,6 +106,44 @@ public class DataExportTests
     {
         Assert.That(CliTests.Run("data", "export", "--format", "csv", "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
         Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--out", Temp("a.txt")).code, Is.EqualTo(2));
+        Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--replay", Temp("missing.replay"), "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void AReplayExportsTheRowsOfTheRunItRecorded()
+    {
+        // A recorded run and a fresh run with the same seed and options finish the same episodes, so the KTO rows a replay
+        // yields carry the fresh run's completions, labels and rewards, row for row; only the prompt's wording differs
+        // (the replay holds the problem statement, a fresh run writes the transformer's prompt).
+        string replay = Temp("run.replay"), fromReplay = Temp("replay-kto.jsonl"), fresh = Temp("fresh-kto.jsonl"), sft = Temp("replay-sft.parquet");
+        try
+        {
+            var run = CliTests.Run("run", "--agents", "16", "--ticks", "30", "--seed", "5", "--out", replay);
+            Assert.That(run.code, Is.EqualTo(0), run.stderr);
+            Assert.That(CliTests.Run("data", "export", "--replay", replay, "--format", "trl-kto", "--out", fromReplay).code, Is.EqualTo(0));
+            Assert.That(CliTests.Run("data", "export", "--format", "trl-kto", "--out", fresh, "--agents", "16", "--ticks", "30", "--seed", "5").code, Is.EqualTo(0));
+            var a = File.ReadAllLines(fromReplay).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            var b = File.ReadAllLines(fresh).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+            Assert.That(a, Has.Count.EqualTo(b.Count).And.Count.GreaterThan(20));
+            for (int i = 0; i < a.Count; i++)
+                foreach (var key in new[] { "completion", "label", "reward" })
+                    Assert.That(a[i][key]!.ToJsonString(), Is.EqualTo(b[i][key]!.ToJsonString()), $"row {i}, {key}");
+            Assert.That(a.Select(r => (bool)r["label"]!), Does.Contain(true).And.Contain(false));
+
+            // The SFT rows are the solved ones, in Parquet as well.
+            var (code, stdout, stderr) = CliTests.Run("data", "export", "--replay", replay, "--format", "trl-sft", "--out", sft, "--json");
+            Assert.That(code, Is.EqualTo(0), stderr);
+            using var stream = File.OpenRead(sft);
+            var rows = ParquetSerializer.DeserializeAsync<SftRow>(stream).GetAwaiter().GetResult().Data;
+            Assert.That(rows.Select(r => r.Completion), Is.EqualTo(a.Where(r => (bool)r["label"]!).Select(r => (string)r["completion"]!)));
+            Assert.That(stdout, Does.Contain($"\"rows\":{rows.Count}"));
+
+            // The tree and problem formats need a fresh run: a usage error, naming the ones a replay gives.
+            var prm = CliTests.Run("data", "export", "--replay", replay, "--format", "prm", "--out", Temp("prm.jsonl"));
+            Assert.That(prm.code, Is.EqualTo(2));
+            Assert.That(prm.stderr, Does.Contain("trl-sft, trl-kto"));
+        }
+        finally { foreach (var f in new[] { replay, fromReplay, fresh, sft }) File.Delete(f); }
     }
 
     [Test]

@@ -214,7 +214,7 @@ public class ReplayFormatTests
             using (var doc = System.Text.Json.JsonDocument.Parse(lines[0]))
             {
                 Assert.That(doc.RootElement.GetProperty("prompt").GetString(), Is.EqualTo("prompt 7"));
-                Assert.That(doc.RootElement.GetProperty("completion").GetString(), Is.EqualTo("answer 7"));
+                Assert.That(doc.RootElement.GetProperty("completion").GetString(), Is.EqualTo("answer 7\n"));
                 Assert.That(doc.RootElement.GetProperty("reward").GetDouble(), Is.EqualTo(1));
                 Assert.That(doc.RootElement.GetProperty("label").GetBoolean(), Is.False);
             }
