@@ -14,8 +14,10 @@ namespace Sim.Agents.Policies;
 /// requests (at most <see cref="Concurrency"/> in flight), one per wanted sample: the prompt is Sim's demonstration
 /// prompt and the trace so far, generation stops at the end of the line, log-probabilities are requested and summed into
 /// the line's log-probability (its exponential is the confidence), and the line's tokens are the server's usage count.
-/// Each request also carries Sim's context in <c>metadata</c> (environment, problem row, lines, key, seed, sample
-/// index), which <c>sim serve</c> uses to answer exactly as the policy would in process, and other servers ignore. The
+/// When the server's <c>/v1/models</c> says the model is owned by <c>sim</c>, each request also carries Sim's context
+/// in <c>metadata</c> (environment, problem row, lines, key, seed, sample index), which <c>sim serve</c> uses to answer
+/// exactly as the policy would in process; other servers get plain requests (OpenAI's own API limits metadata values to
+/// 512 characters, which a problem row can exceed). The
 /// API key comes from <c>OPENAI_API_KEY</c> and is never logged or recorded. A request that fails after the client's
 /// retries (timeouts, a server that went away) becomes an empty line, which the environment rejects, and is counted in
 /// <see cref="Errors"/> with the first message in <see cref="FirstError"/>: the run goes on and says so.
@@ -23,6 +25,8 @@ namespace Sim.Agents.Policies;
 public sealed class OpenAIPolicy : IPolicy
 {
     private readonly ChatClient _client;
+    private readonly OpenAI.Models.OpenAIModelClient _models;
+    private int _simServer; // 0 unknown, 1 a Sim server, 2 another server
     private long _errors;
     private string? _firstError;
 
@@ -46,6 +50,7 @@ public sealed class OpenAIPolicy : IPolicy
         };
         string key = Environment.GetEnvironmentVariable("OPENAI_API_KEY") is { Length: > 0 } k ? k : "none";
         _client = new ChatClient(model, new ApiKeyCredential(key), options);
+        _models = new OpenAI.Models.OpenAIModelClient(new ApiKeyCredential(key), options);
     }
 
     /// <summary>The model name sent with every request.</summary>
@@ -65,13 +70,36 @@ public sealed class OpenAIPolicy : IPolicy
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), "k must be >= 1");
         if (output.Length < contexts.Count * k) throw new ArgumentException($"output needs {contexts.Count * k} slots");
+        bool sim = IsSimServer();
         // Each slot's request is a pure function of its context, seed and index, so the results do not depend on the
         // order the server answers in.
         Parallel.For(0, contexts.Count * k, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, slot =>
-            output[slot] = Request(contexts[slot / k], k, slot % k, seed));
+            output[slot] = Request(contexts[slot / k], k, slot % k, seed, sim));
     }
 
-    private ProposedStep Request(in PolicyContext ctx, int k, int index, ulong seed)
+    // Asks /v1/models once whether the server is Sim's own. A server that cannot be reached is asked again on the next
+    // batch (its requests fail meanwhile anyway); one that answers without the listing is not Sim's.
+    private bool IsSimServer()
+    {
+        int known = Volatile.Read(ref _simServer);
+        if (known != 0) return known == 1;
+        try
+        {
+            known = _models.GetModels().Value.Any(m => m.OwnedBy == "sim") ? 1 : 2;
+        }
+        catch (ClientResultException ex) when (ex.Status is >= 400 and < 500)
+        {
+            known = 2; // a server that answers, without the listing: not Sim's
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false;
+        }
+        Volatile.Write(ref _simServer, known);
+        return known == 1;
+    }
+
+    private ProposedStep Request(in PolicyContext ctx, int k, int index, ulong seed, bool sim)
     {
         string prompt = DemoPrompt.For(ctx.Env, ctx.Problem) + string.Concat(ctx.Lines.Select(l => l + "\n"));
         var options = new ChatCompletionOptions
@@ -80,13 +108,16 @@ public sealed class OpenAIPolicy : IPolicy
             IncludeLogProbabilities = true,
         };
         options.StopSequences.Add("\n");
-        options.Metadata["sim_env"] = ctx.Env.Name;
-        options.Metadata["sim_problem"] = ctx.Problem.ToRecord().ToJson();
-        options.Metadata["sim_lines"] = JsonSerializer.Serialize(ctx.Lines);
-        options.Metadata["sim_key"] = ctx.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        options.Metadata["sim_seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        options.Metadata["sim_k"] = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        options.Metadata["sim_index"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (sim)
+        {
+            options.Metadata["sim_env"] = ctx.Env.Name;
+            options.Metadata["sim_problem"] = ctx.Problem.ToRecord().ToJson();
+            options.Metadata["sim_lines"] = JsonSerializer.Serialize(ctx.Lines);
+            options.Metadata["sim_key"] = ctx.Key.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            options.Metadata["sim_seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            options.Metadata["sim_k"] = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            options.Metadata["sim_index"] = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         try
         {
             ChatCompletion completion = _client.CompleteChat([ChatMessage.CreateUserMessage(prompt)], options);

@@ -70,6 +70,52 @@ public class PolicyServiceTests
     }
 
     [Test]
+    public void AnotherServerGetsPlainRequestsAndItsAnswersAreRead()
+    {
+        // A loopback server shaped like vLLM's: its models are not Sim's, so the requests carry no Sim context, and the
+        // line, its log-probabilities and the usage count come back from the response.
+        var bodies = new System.Collections.Concurrent.ConcurrentQueue<JsonObject>();
+        var builder = WebApplication.CreateSlimBuilder();
+        Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0");
+        var other = builder.Build();
+        other.MapGet("/v1/models", () => Microsoft.AspNetCore.Http.Results.Text("{\"object\":\"list\",\"data\":[{\"id\":\"m\",\"object\":\"model\",\"created\":0,\"owned_by\":\"vllm\"}]}", "application/json"));
+        other.MapPost("/v1/chat/completions", async (Microsoft.AspNetCore.Http.HttpRequest request) =>
+        {
+            bodies.Enqueue(JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!.AsObject());
+            const string reply = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"m\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"3 + 4 = 7\"},\"logprobs\":{\"content\":[{\"token\":\"3 + 4\",\"logprob\":-0.5,\"bytes\":null,\"top_logprobs\":[]},{\"token\":\" = 7\",\"logprob\":-0.25,\"bytes\":null,\"top_logprobs\":[]}]}}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":5,\"total_tokens\":25}}";
+            return Microsoft.AspNetCore.Http.Results.Text(reply, "application/json");
+        });
+        other.StartAsync().GetAwaiter().GetResult();
+        try
+        {
+            var policy = new OpenAIPolicy(other.Urls.First(), "m");
+            var env = EnvironmentRegistry.Default.Get("countdown");
+            var problem = env.Sample(7, 2);
+            var output = new ProposedStep[3];
+            policy.Propose([new PolicyContext(env, problem, env.Start(problem), [], 1)], 3, output, 9);
+            Assert.That(policy.Errors, Is.EqualTo(0), policy.FirstError);
+            foreach (var step in output)
+            {
+                Assert.That(step.Text, Is.EqualTo("3 + 4 = 7"));
+                Assert.That(step.LogProb, Is.EqualTo(-0.75).Within(1e-9));
+                Assert.That(step.Tokens, Is.EqualTo(5), "the server's usage count");
+            }
+            Assert.That(bodies, Has.Count.EqualTo(3));
+            foreach (var body in bodies)
+            {
+                Assert.That(body.ContainsKey("metadata"), Is.False, "no Sim context for another server");
+                Assert.That(body["stop"]!.ToJsonString(), Does.Contain("\\n"));
+                Assert.That((bool)body["logprobs"]!, Is.True);
+            }
+        }
+        finally
+        {
+            other.StopAsync().GetAwaiter().GetResult();
+            other.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    [Test]
     public void TheProtocolEndpointsAnswer()
     {
         using var client = new HttpClient { BaseAddress = new Uri(_url) };
