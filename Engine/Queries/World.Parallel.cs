@@ -38,7 +38,15 @@ public sealed partial class World
             return;
         }
         int count = work.Count;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-            w => body((int)((long)w * count / workers), (int)((long)(w + 1) * count / workers)));
+        try
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+                w => body((int)((long)w * count / workers), (int)((long)(w + 1) * count / workers)));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            // Throw what one worker would have thrown, so a fault surfaces the same way at any thread count.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
     }
 }

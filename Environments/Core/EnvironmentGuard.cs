@@ -4,8 +4,9 @@ namespace Sim.Environments;
 /// Calls an environment so that its faults are verdicts, attributed to it: an exception from the environment's
 /// verifier, a NaN or infinite reward, a process reward outside its declared <see cref="IEnvironment.ProcessRewardRange"/>,
 /// or an outcome reward (or gold reward) outside [0, 1] becomes an <see cref="VerdictKind.EnvironmentError"/> verdict
-/// whose reason names the environment and the call. The caller's own mistakes (a problem or state of another
-/// environment: <see cref="ArgumentException"/>) still throw. <see cref="TaskEnvironment{TSpec, TState}"/> calls it
+/// whose reason names the environment and the call. The caller's own mistake, a problem of another environment, still
+/// throws its <see cref="ArgumentException"/>; an <see cref="ArgumentException"/> on the environment's own problem (an
+/// out-of-range index in its parser, say) is its fault like any other. <see cref="TaskEnvironment{TSpec, TState}"/> calls it
 /// for every subclass; callers of an environment that implements <see cref="IEnvironment"/> directly call it themselves.
 /// </summary>
 public static class EnvironmentGuard
@@ -17,7 +18,7 @@ public static class EnvironmentGuard
         if (env is IGuardedEnvironment) return env.CheckStep(problem, state, step);
         StepVerdict v;
         try { v = env.CheckStep(problem, state, step); }
-        catch (ArgumentException) { throw; }
+        catch (ArgumentException) when (problem.Env != env.Name) { throw; }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return StepFault(env.Name, ex, state); }
         return Validate(env.Name, env.ProcessRewardRange, v, state);
     }
@@ -28,7 +29,7 @@ public static class EnvironmentGuard
         if (env is IGuardedEnvironment) return env.CheckAnswer(problem, answer);
         AnswerVerdict v;
         try { v = env.CheckAnswer(problem, answer); }
-        catch (ArgumentException) { throw; }
+        catch (ArgumentException) when (problem.Env != env.Name) { throw; }
         catch (Exception ex) when (ex is not OutOfMemoryException) { return AnswerFault(env.Name, ex); }
         return Validate(env.Name, v);
     }

@@ -30,6 +30,11 @@ public class QueryPropertyTests
         public void Update(ref A a) => a.Value++;
     }
 
+    private struct ThrowOnA : IForEach<A>
+    {
+        public void Update(ref A a) => throw new InvalidOperationException("planted");
+    }
+
     private static readonly QueryDescription AllAB = new QueryDescription().WithAll<A, B>();
     private static readonly QueryDescription AOnly = new QueryDescription().WithAll<A>().WithNone<B, C>();
     private static readonly QueryDescription AnyBC = new QueryDescription().WithAny<B, C>();
@@ -212,5 +217,16 @@ public class QueryPropertyTests
         long sum = 0;
         world.Query(new QueryDescription(), (ref A a) => sum += a.Value);
         Assert.That(sum, Is.EqualTo(count + 1));
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    public void AFaultInAParallelQuerySurfacesAsItselfAtAnyWorkerCount(int workers)
+    {
+        using var world = World.Create();
+        var handles = new Entity[500];
+        world.Create(handles.AsSpan(), new A { Value = 0 });
+        world.ParallelWorkers = workers;
+        Assert.Throws<InvalidOperationException>(() => world.ParallelQuery<ThrowOnA, A>(new QueryDescription(), new ThrowOnA()));
     }
 }

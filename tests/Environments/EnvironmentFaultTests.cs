@@ -68,6 +68,38 @@ public class EnvironmentFaultTests
         Assert.That(double.IsFinite(fault.ProcessReward), Is.True);
     }
 
+    // An environment that implements IEnvironment itself (as a plug-in may): countdown, but its step verifier slices
+    // past the end of the text, which throws an ArgumentOutOfRangeException from inside the environment.
+    private sealed class Unguarded : IEnvironment
+    {
+        private readonly IEnvironment _inner = EnvironmentRegistry.Default.Get("countdown");
+        public string Name => _inner.Name;
+        public string Description => _inner.Description;
+        public DifficultySpec Difficulty => _inner.Difficulty;
+        public RewardRange ProcessRewardRange => _inner.ProcessRewardRange;
+        public bool HasReferenceSolver => _inner.HasReferenceSolver;
+        public Problem Sample(ulong seed, int difficulty) => _inner.Sample(seed, difficulty);
+        public Problem Load(ProblemRecord record) => _inner.Load(record);
+        public EnvState Start(Problem problem) => _inner.Start(problem);
+        public StepVerdict CheckStep(Problem problem, EnvState state, string stepText) =>
+            _inner.CheckStep(problem, state, stepText.Substring(0, stepText.Length + 1));
+        public AnswerVerdict CheckAnswer(Problem problem, string answerText) => _inner.CheckAnswer(problem, answerText);
+        public Solution? Solve(Problem problem) => _inner.Solve(problem);
+    }
+
+    [Test]
+    public void AnArgumentExceptionFromInsideAnEnvironmentIsItsFaultAndAForeignProblemIsTheCallers()
+    {
+        var env = new Unguarded();
+        var p = env.Sample(1, 2);
+        var v = EnvironmentGuard.CheckStep(env, p, env.Start(p), "3 + 4 = 7");
+        Assert.That(v.Kind, Is.EqualTo(VerdictKind.EnvironmentError));
+        Assert.That(v.Reason, Does.Contain("'countdown'").And.Contain("ArgumentOutOfRangeException"));
+        // A problem of another environment is the caller's mistake, and still throws.
+        var foreign = EnvironmentRegistry.Default.Get("arith").Sample(1, 1);
+        Assert.Throws<ArgumentException>(() => EnvironmentGuard.CheckAnswer(env, foreign, "1"));
+    }
+
     [TestCase(Bug.InfiniteAnswer, "outcome reward")]
     [TestCase(Bug.ThrowAnswer, "planted answer bug")]
     public void AnAnswerBugIsAnEnvironmentError(Bug bug, string detail)
