@@ -23,7 +23,7 @@ public sealed class EpisodeSystem : ISystem
     public IReadOnlyList<Type> Reads { get; } = [typeof(AgentEpisode), typeof(ComputeLedger), typeof(TickWork)];
 
     /// <inheritdoc />
-    public IReadOnlyList<Type> Writes { get; } = [typeof(AgentEpisode), typeof(SearchMetrics)];
+    public IReadOnlyList<Type> Writes { get; } = [typeof(AgentEpisode), typeof(SearchMetrics), typeof(ReplayEvents)];
 
     /// <inheritdoc />
     public string Name => _countExpansions ? "EpisodeSystem" : "EpisodeSpawnSystem";
