@@ -60,6 +60,11 @@ public static class SimApp
         {
             return body(ctx);
         }
+        catch (EnvironmentFaultException ex)
+        {
+            ctx.Err.WriteLine($"error: {OneLine(ex.Message)}");
+            return ExitCodes.EnvironmentFailed;
+        }
         catch (Exception ex) when (IsBadInput(ex))
         {
             ctx.Err.WriteLine($"error: {OneLine(ex.Message)}");

@@ -132,8 +132,31 @@ public sealed class OpenAIPolicy : IPolicy
             // The client's retries are spent (it reports them as an AggregateException of the tries): name the first cause.
             var cause = ex is AggregateException { InnerExceptions.Count: > 0 } ag ? ag.InnerExceptions[0] : ex;
             Interlocked.Increment(ref _errors);
-            Interlocked.CompareExchange(ref _firstError, $"{cause.GetType().Name}: {cause.Message.Split('\n')[0]}", null);
+            Interlocked.CompareExchange(ref _firstError, Describe(cause), null);
             return new ProposedStep("", StepKind.Step, Math.Log(1e-12), 0, 0);
         }
+    }
+
+    // One line: an HTTP failure's status and the server's own error message (the client's message is only the status),
+    // anything else its type and first line. Neither holds the key: it travels in a header, never in a body.
+    private static string Describe(Exception ex)
+    {
+        if (ex is ClientResultException http && http.GetRawResponse() is { } response)
+        {
+            string detail = "";
+            try
+            {
+                var body = JsonNode.Parse(response.Content.ToString());
+                detail = body?["error"]?["message"]?.GetValue<string>() ?? body?["error"]?.ToString() ?? "";
+            }
+            catch (Exception parse) when (parse is JsonException or InvalidOperationException or FormatException)
+            {
+                detail = response.Content.ToString();
+            }
+            detail = detail.Split('\n')[0];
+            if (detail.Length > 200) detail = detail[..200] + "...";
+            return $"HTTP {http.Status}{(detail.Length > 0 ? ": " + detail : "")}";
+        }
+        return $"{ex.GetType().Name}: {ex.Message.Split('\n')[0]}";
     }
 }

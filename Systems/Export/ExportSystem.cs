@@ -59,7 +59,7 @@ public sealed class ExportSystem : ISystem
                     int parent = tree[n].Parent;
                     string prefix = prompt + string.Concat(tree.Lines(parent).Select(l => l + "\n"));
                     for (int c = tree[parent].FirstChild; c >= 0; c = tree[c].NextSibling)
-                        if (c != n && tree[c].Verdict != VerdictKind.Ok && tree[c].Text != tree[n].Text)
+                        if (c != n && tree[c].Verdict is not (VerdictKind.Ok or VerdictKind.EnvironmentError) && tree[c].Text != tree[n].Text)
                             Dpo.Add(new DpoRow { Prompt = prefix, Chosen = tree[n].Text, Rejected = tree[c].Text });
                 }
             }

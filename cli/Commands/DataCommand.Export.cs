@@ -43,6 +43,7 @@ public static partial class DataCommand
             string path = ctx.Get(output)!;
             bool parquet = path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
             if (!parquet && !path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) throw new UsageException("--out must end in .jsonl or .parquet");
+            CheckWritable(path);
             if (ctx.Get(replay) is { } recorded) return ExportReplay(ctx, recorded, fmt, path, parquet);
             int n = ctx.Get(agents), t = ctx.Get(ticks);
             if (n < 1 || n > 100_000) throw new UsageException("--agents must be in 1..100000");
@@ -50,7 +51,8 @@ public static partial class DataCommand
             var environment = EnvironmentRegistry.Default.Get(ctx.Get(env)!);
             string name = ctx.Get(search)!.Trim().ToLowerInvariant();
             if (!SearchAlgorithms.Names.Contains(name)) throw new UsageException($"unknown search '{name}'; known: {string.Join(", ", SearchAlgorithms.Names)}");
-            var spec = new ContinuousRunSpec(environment, ctx.Get(difficulty) ?? environment.Difficulty.Default, PolicySpec.Parse(ctx.Get(policy)!), null,
+            var model = PolicySpec.Parse(ctx.Get(policy)!);
+            var spec = new ContinuousRunSpec(environment, ctx.Get(difficulty) ?? environment.Difficulty.Default, model, null,
                 name, null, n, RunBudget.Parse(ctx.Get(budget)!), ctx.Seed);
 
             using var world = World.Create(ctx.Seed);
@@ -68,11 +70,13 @@ public static partial class DataCommand
                 _ => Write(path, parquet, export.Gym),
             };
             var m = world.Resources.Get<SearchRun>().Metrics;
+            long policyErrors = model is Sim.Agents.Policies.OpenAIPolicy http ? http.Errors : 0;
             if (ctx.Json)
-                ctx.Out.WriteLine(JsonSerializer.Serialize(new { format = fmt, path, rows, episodes = m.Episodes, solved = m.Solved, parquet }));
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new { format = fmt, path, rows, episodes = m.Episodes, solved = m.Solved, parquet, policy_errors = policyErrors, environment_errors = m.EnvironmentErrors }));
             else
                 ctx.Out.WriteLine($"export: wrote {rows} {fmt} rows to {path} from {m.Episodes} episodes ({m.Solved} solved) of {name} on {environment.Name}");
-            return ExitCodes.Ok;
+            // The rows are written either way; failed policy requests or environment faults make it exit 3, as sim run.
+            return RunCommand.Faults(ctx, m, model);
         }, format, output, replay, env, difficulty, policy, search, agents, ticks, budget);
     }
 
@@ -86,6 +90,7 @@ public static partial class DataCommand
         // line nor the problem's ground truth, so the tree and problem formats need a fresh run.
         if (!ReplayFormats.Contains(fmt))
             throw new UsageException($"--format {fmt} needs a fresh run (a replay holds no per-line verdicts nor problems); from a replay: {string.Join(", ", ReplayFormats)}");
+        CheckWritable(path);
         using var reader = ReplayReader.Open(file);
         var sft = new List<SftRow>();
         var kto = new List<KtoRow>();
@@ -115,6 +120,28 @@ public static partial class DataCommand
     private static int Write<T>(string path, bool parquet, List<T> rows)
     {
         string tmp = path + ".tmp";
+        try
+        {
+            WriteTemp(tmp, parquet, rows);
+            File.Move(tmp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+        return rows.Count;
+    }
+
+    // Before a run that may be long: the output's folder must exist and the path must not be a folder.
+    private static void CheckWritable(string path)
+    {
+        if (Directory.Exists(path)) throw new UsageException($"--out {path} is a directory");
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null && !Directory.Exists(dir)) throw new UsageException($"--out: directory {dir} does not exist");
+    }
+
+    private static void WriteTemp<T>(string tmp, bool parquet, List<T> rows)
+    {
         if (parquet)
         {
             using (var stream = File.Create(tmp)) ParquetSerializer.SerializeAsync(rows, stream).GetAwaiter().GetResult();
@@ -129,7 +156,5 @@ public static partial class DataCommand
                 w.WriteLine(node.ToJsonString(Rows));
             }
         }
-        File.Move(tmp, path, overwrite: true);
-        return rows.Count;
     }
 }

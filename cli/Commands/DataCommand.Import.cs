@@ -8,8 +8,9 @@ public static partial class DataCommand
 {
     /// <summary>
     /// Loads a problem set of reasoning-gym style rows (<c>{id, question, answer, metadata}</c>, one a line) with the
-    /// environment that verifies them: <paramref name="envName"/>, or each row's <c>metadata.env</c>. Bad rows are
-    /// reported by line in <paramref name="errors"/> and left out.
+    /// environment that verifies them: <paramref name="envName"/>, or each row's <c>metadata.env</c>. Bad rows (ones that
+    /// do not load, and ones whose own <c>answer</c> the environment's answer verifier rejects) are reported by line in
+    /// <paramref name="errors"/> and left out.
     /// </summary>
     public static List<Problem> LoadProblemSet(string path, string? envName, List<string> errors)
     {
@@ -20,7 +21,21 @@ public static partial class DataCommand
         {
             lineNo++;
             if (string.IsNullOrWhiteSpace(line)) continue;
-            try { problems.Add(EnvironmentRegistry.Default.Load(ProblemRecord.Parse(line), envName)); }
+            try
+            {
+                var record = ProblemRecord.Parse(line);
+                var problem = EnvironmentRegistry.Default.Load(record, envName);
+                // The row's own answer, not the one the environment rebuilds from the metadata: a dataset whose answers
+                // disagree with its problems must not pass as verified.
+                var verdict = EnvironmentGuard.CheckAnswer(EnvironmentRegistry.Default.Get(problem.Env), problem, record.Answer);
+                if (verdict.Kind == VerdictKind.EnvironmentError) throw new EnvironmentFaultException(verdict.Reason ?? "environment error");
+                if (!verdict.Correct)
+                {
+                    errors.Add($"line {lineNo}: its answer '{Clip(record.Answer)}' is rejected by '{problem.Env}' ({verdict.Reason})");
+                    continue;
+                }
+                problems.Add(problem);
+            }
             catch (Exception ex) when (ex is InvalidDataException or ArgumentException or FormatException)
             {
                 errors.Add($"line {lineNo}: {ex.Message.Split('\n')[0]}");
@@ -28,6 +43,8 @@ public static partial class DataCommand
         }
         return problems;
     }
+
+    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "...";
 
     // `sim data import FILE.jsonl [--env E] [--out FILE.jsonl]`: checks that an external dataset's rows rebuild problems an
     // environment can verify (each row's ground truth is run through its answer verifier), reports bad rows by line,
@@ -41,19 +58,25 @@ public static partial class DataCommand
         {
             var errors = new List<string>();
             var problems = LoadProblemSet(ctx.Get(file)!, ctx.Get(env), errors);
-            int accepted = 0;
-            foreach (var p in problems)
-                if (EnvironmentRegistry.Default.Get(p.Env).CheckAnswer(p, p.Answer).Correct) accepted++;
+            if (problems.Count == 0) throw new InvalidDataException($"no row of '{ctx.Get(file)}' loads{(errors.Count > 0 ? $" (first: {errors[0]})" : "")}");
             if (ctx.Get(output) is { } outPath)
-                File.WriteAllLines(outPath, problems.Select(p => p.ToRecord().ToJson()));
+            {
+                // Through a temporary file, so a failure leaves any earlier file whole.
+                string tmp = outPath + ".tmp";
+                try
+                {
+                    File.WriteAllLines(tmp, problems.Select(p => p.ToRecord().ToJson()));
+                    File.Move(tmp, outPath, overwrite: true);
+                }
+                finally { if (File.Exists(tmp)) File.Delete(tmp); }
+            }
             if (ctx.Json)
-                ctx.Out.WriteLine(JsonSerializer.Serialize(new { rows = problems.Count + errors.Count, loaded = problems.Count, ground_truth_accepted = accepted, errors }));
+                ctx.Out.WriteLine(JsonSerializer.Serialize(new { rows = problems.Count + errors.Count, loaded = problems.Count, ground_truth_accepted = problems.Count, errors }));
             else
             {
-                ctx.Out.WriteLine($"import: {problems.Count} of {problems.Count + errors.Count} rows load; the environment accepts {accepted} of their ground truths");
+                ctx.Out.WriteLine($"import: {problems.Count} of {problems.Count + errors.Count} rows load, and the environment accepts each one's answer");
                 foreach (var e in errors.Take(20)) ctx.Err.WriteLine($"bad row: {e}");
             }
-            if (problems.Count == 0) throw new InvalidDataException($"no row of '{ctx.Get(file)}' loads{(errors.Count > 0 ? $" (first: {errors[0]})" : "")}");
             return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         }, file, env, output);
     }

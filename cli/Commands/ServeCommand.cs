@@ -27,9 +27,16 @@ public static class ServeCommand
             if (!serveRewards && spec is null) (serveRewards, spec) = (true, RunCommand.DefaultPolicy);
             int p = ctx.Get(port);
             if (p < 0 || p > 65535) throw new UsageException("--port must be in 0..65535");
-            var app = RewardService.Build(ctx.Get(host)!, p, serveRewards, spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
+            // Kestrel reads any host it cannot parse as "every interface"; a typo must not expose a server that has no
+            // authentication, so only an IP address or localhost is taken, and listening on all interfaces is said.
+            string h = ctx.Get(host)!.Trim();
+            if (h != "localhost" && !System.Net.IPAddress.TryParse(h, out _))
+                throw new UsageException($"--host must be an IP address or localhost, not '{h}'");
+            if (h.Contains(':') && !h.StartsWith('[')) h = $"[{h}]";
+            if (h is "0.0.0.0" or "[::]") ctx.Err.WriteLine("warning: listening on every interface; sim serve has no authentication");
+            var app = RewardService.Build(h, p, serveRewards, spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
             app.Start();
-            ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(serveRewards ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions ({spec});")} Ctrl-C stops");
+            ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(serveRewards ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions, POST /v1/completions ({spec});")} Ctrl-C stops");
             app.WaitForShutdown();
             return ExitCodes.Ok;
         }, rewards, host, port, policy);

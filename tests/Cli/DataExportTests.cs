@@ -107,6 +107,8 @@ public class DataExportTests
         Assert.That(CliTests.Run("data", "export", "--format", "csv", "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
         Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--out", Temp("a.txt")).code, Is.EqualTo(2));
         Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--replay", Temp("missing.replay"), "--out", Temp("a.jsonl")).code, Is.EqualTo(2));
+        Assert.That(CliTests.Run("data", "export", "--format", "trl-sft", "--out", Path.Combine(Temp("no-such-dir"), "a.jsonl")).code, Is.EqualTo(2));
+        Assert.That(CliTests.Run("serve", "--host", "bad host", "--port", "0").code, Is.EqualTo(2), "a host typo must not listen on every interface");
     }
 
     [Test]
@@ -153,12 +155,18 @@ public class DataExportTests
         try
         {
             var sample = CliTests.Run("envs", "sample", "countdown", "--seed", "5", "--count", "12", "--json");
-            File.WriteAllText(set, sample.stdout + "{\"id\":\"bad\",\"question\":\"q\"}\n");
+            // Two bad rows: one that does not parse, and one whose own answer is not its problem's.
+            var wrong = JsonNode.Parse(sample.stdout.Split('\n')[0])!.AsObject();
+            wrong["answer"] = "1+1";
+            File.WriteAllText(set, sample.stdout + "{\"id\":\"bad\",\"question\":\"q\"}\n" + wrong.ToJsonString() + "\n");
             var (code, stdout, _) = CliTests.Run("data", "import", set, "--out", ok, "--json");
-            Assert.That(code, Is.EqualTo(2), "one row was bad");
+            Assert.That(code, Is.EqualTo(2), "two rows were bad");
             var report = JsonNode.Parse(stdout)!;
             Assert.That(((int)report["loaded"]!, (int)report["ground_truth_accepted"]!), Is.EqualTo((12, 12)));
-            Assert.That(report["errors"]!.AsArray().Single()!.ToString(), Does.StartWith("line 13"));
+            var errors = report["errors"]!.AsArray().Select(e => e!.ToString()).ToList();
+            Assert.That(errors, Has.Count.EqualTo(2));
+            Assert.That(errors[0], Does.StartWith("line 13"));
+            Assert.That(errors[1], Does.StartWith("line 14").And.Contain("'1+1' is rejected by 'countdown'"));
             var scale = CliTests.Run("scale", "--problems-file", ok, "--search", "bon", "--budget", "2", "--json");
             Assert.That(scale.code, Is.EqualTo(0), scale.stderr);
             Assert.That((int)JsonNode.Parse(scale.stdout)!["problems"]!, Is.EqualTo(12));
