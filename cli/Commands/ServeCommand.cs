@@ -35,7 +35,11 @@ public static class ServeCommand
             if (h.Contains(':') && !h.StartsWith('[')) h = $"[{h}]";
             if (h is "0.0.0.0" or "[::]") ctx.Err.WriteLine("warning: listening on every interface; sim serve has no authentication");
             var app = RewardService.Build(h, p, serveRewards, spec is null ? null : Sim.Systems.Search.PolicySpec.Parse(spec));
-            app.Start();
+            try { app.Start(); }
+            catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || ex.InnerException is System.Net.Sockets.SocketException)
+            {
+                throw new UsageException($"cannot listen on {h}:{p}: {ex.Message.Split('\n')[0]}");
+            }
             ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(serveRewards ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions, POST /v1/completions ({spec});")} Ctrl-C stops");
             app.WaitForShutdown();
             return ExitCodes.Ok;

@@ -24,7 +24,13 @@ public static partial class VerifyCommand
             if (string.IsNullOrWhiteSpace(line)) continue;
             row++;
             JsonObject result;
-            try { result = RowVerifier.Verify(line, envOverride, ref faults); }
+            // A row's faults count only once the row has verified: one that turns out bad later is an error line only.
+            int rowFaults = 0;
+            try
+            {
+                result = RowVerifier.Verify(line, envOverride, ref rowFaults);
+                faults += rowFaults;
+            }
             catch (Exception ex) when (SimApp.IsBadInput(ex))
             {
                 bad++;
@@ -35,17 +41,10 @@ public static partial class VerifyCommand
             ctx.Out.WriteLine(output.ToJsonString(Relaxed));
         }
         if (row == 0) throw new InvalidDataException("--batch: the file holds no rows");
-        if (bad > 0)
-        {
-            ctx.Err.WriteLine($"error: {bad} of {row} rows were bad (their lines hold \"error\"); the others were verified");
-            return ExitCodes.BadInput;
-        }
-        if (faults > 0)
-        {
-            ctx.Err.WriteLine($"error: an environment failed on {faults} verdicts (kind \"environment_error\")");
-            return ExitCodes.EnvironmentFailed;
-        }
-        return ExitCodes.Ok;
+        // Both summaries are said; the exit status is the user's (2) when some rows were bad, else the environment's (3).
+        if (bad > 0) ctx.Err.WriteLine($"error: {bad} of {row} rows were bad (their lines hold \"error\"); the others were verified");
+        if (faults > 0) ctx.Err.WriteLine($"error: an environment failed on {faults} verdicts (kind \"environment_error\")");
+        return bad > 0 ? ExitCodes.BadInput : faults > 0 ? ExitCodes.EnvironmentFailed : ExitCodes.Ok;
     }
 
     private static string OneLine(string message)

@@ -38,15 +38,15 @@ public static class PolicyService
     private static async Task<IResult> Complete(HttpRequest request, IPolicy policy, string model, bool chat, Func<long> next)
     {
         {
-            string body;
-            using (var reader = new StreamReader(request.Body, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-            if (body.Length > RewardService.MaxBody) return Error(StatusCodes.Status413PayloadTooLarge, $"the body is over {RewardService.MaxBody} bytes");
+            // Stops reading at the limit, rather than taking in the whole body first.
+            var (body, tooLarge) = await RewardService.ReadBody(request, RewardService.MaxBody);
+            if (tooLarge) return Error(StatusCodes.Status413PayloadTooLarge, $"the body is over {RewardService.MaxBody} bytes");
             try
             {
                 var o = JsonNode.Parse(body) as JsonObject ?? throw new InvalidDataException("the body must be a JSON object");
                 var meta = o["metadata"] as JsonObject
                     ?? throw new InvalidDataException("this server answers Sim's requests: give metadata sim_env, sim_problem, sim_lines, sim_key, sim_seed (as 'sim run --policy openai:URL' sends)");
-                string Get(string key) => meta[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"metadata lacks \"{key}\"");
+                string Get(string key) => meta[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException(meta.ContainsKey(key) ? $"metadata \"{key}\" must be a string" : $"metadata lacks \"{key}\"");
                 var env = EnvironmentRegistry.Default.Get(Get("sim_env"));
                 var problem = env.Load(ProblemRecord.Parse(Get("sim_problem")));
                 var lines = JsonSerializer.Deserialize<string[]>(Get("sim_lines")) ?? [];

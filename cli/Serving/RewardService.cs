@@ -97,7 +97,7 @@ public static class RewardService
 
     // The body as text, or too large: Content-Length is checked first, then what is read is counted (a chunked body
     // has no length), so an oversized body is refused without being held whole.
-    private static async Task<(string Text, bool TooLarge)> ReadBody(HttpRequest request, int limit)
+    internal static async Task<(string Text, bool TooLarge)> ReadBody(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit) return ("", true);
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
