@@ -7,7 +7,8 @@ namespace Sim.Cli.Commands;
 
 /// <summary>
 /// <c>sim replay info|verify|stats|export|diff</c>: inspect, check, summarise, export and compare replays.
-/// A corrupt, cut-short or foreign file gives a one-line error naming the byte offset and exit code 2.
+/// A corrupt or foreign file gives a one-line error naming the byte offset and exit code 2. A cut-short file is exit 2
+/// for <c>info</c> and <c>verify</c>; <c>stats</c> and <c>export</c> use its whole chunks and warn.
 /// </summary>
 public static class ReplayCommand
 {
