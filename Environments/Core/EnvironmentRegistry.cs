@@ -32,8 +32,7 @@ public sealed class EnvironmentRegistry
     public void Register(IEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (string.IsNullOrWhiteSpace(environment.Name) || environment.Name.Any(char.IsWhiteSpace))
-            throw new ArgumentException($"environment name '{environment.Name}' must be non-empty and without spaces");
+        CheckName(environment.Name);
         lock (_gate)
         {
             if (!_byName.TryAdd(environment.Name, environment))
@@ -44,8 +43,8 @@ public sealed class EnvironmentRegistry
 
     /// <summary>
     /// Registers the environments of a compiled assembly (<c>--plugin FILE.dll</c>): every public, non-abstract
-    /// <see cref="IEnvironment"/> with a public parameterless constructor, in type-name order; a name already registered
-    /// is left as it is. Returns the names. Throws <see cref="FileNotFoundException"/> or <see cref="ArgumentException"/>
+    /// <see cref="IEnvironment"/> with a public parameterless constructor, in type-name order. Loading the same plug-in
+    /// again changes nothing; an environment whose name another type holds is an error. Returns the names. Throws <see cref="FileNotFoundException"/> or <see cref="ArgumentException"/>
     /// with a one-line reason for a missing file, a file that is not an assembly, or one with no environment.
     /// </summary>
     public IReadOnlyList<string> LoadPlugin(string path)
@@ -59,12 +58,34 @@ public sealed class EnvironmentRegistry
         foreach (var type in assembly.GetExportedTypes().OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
             if (type.IsAbstract || !typeof(IEnvironment).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null) continue;
-            var env = (IEnvironment)Activator.CreateInstance(type)!;
-            lock (_gate) if (!_byName.ContainsKey(env.Name)) { _byName[env.Name] = env; _order.Add(env.Name); }
+            IEnvironment env;
+            try { env = (IEnvironment)Activator.CreateInstance(type)!; }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is { } inner)
+            {
+                // The plug-in's own fault: name its type, not the loader.
+                throw new InvalidOperationException($"plug-in environment {type.FullName} failed in its constructor: {inner.GetType().Name}: {inner.Message.Split('\n')[0]}", inner);
+            }
+            CheckName(env.Name);
+            lock (_gate)
+            {
+                if (_byName.TryGetValue(env.Name, out var existing))
+                {
+                    if (existing.GetType().FullName != type.FullName)
+                        throw new ArgumentException($"plug-in '{path}': environment name '{env.Name}' of {type.FullName} is already registered by {existing.GetType().FullName}");
+                }
+                else { _byName[env.Name] = env; _order.Add(env.Name); }
+            }
             names.Add(env.Name);
         }
         if (names.Count == 0) throw new ArgumentException($"plug-in '{path}' has no public IEnvironment with a parameterless constructor");
         return names;
+    }
+
+    // A name is a command-line word: no spaces, and no ':' (which starts an environment's settings, judge:style=0.2).
+    private static void CheckName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Any(char.IsWhiteSpace) || name.Contains(':'))
+            throw new ArgumentException($"environment name '{name}' must be non-empty, without spaces or ':'");
     }
 
     /// <summary>The registered names, in registration order.</summary>
