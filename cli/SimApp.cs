@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Sim.Cli.Commands;
+using Sim.Environments;
 
 namespace Sim.Cli;
 

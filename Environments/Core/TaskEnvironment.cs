@@ -55,7 +55,16 @@ public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment, ITim
         problem.Spec as TSpec ?? throw new ArgumentException($"problem '{problem.Id}' belongs to '{problem.Env}', not to '{Name}'");
 
     /// <inheritdoc />
-    public EnvState Start(Problem problem) => Start(SpecOf(problem));
+    public EnvState Start(Problem problem)
+    {
+        var spec = SpecOf(problem);
+        // A subclass's bug here has no verdict to become: it is an exception that names the environment.
+        try { return Start(spec); }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or EnvironmentFaultException))
+        {
+            throw new EnvironmentFaultException($"environment '{Name}' failed in Start: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}", ex);
+        }
+    }
 
     /// <inheritdoc />
     public StepVerdict CheckStep(Problem problem, EnvState state, string stepText)

@@ -10,7 +10,7 @@ namespace Sim.Tests.Environments;
 /// <summary>An environment's own bugs are verdicts attributed to it, a run goes on, and the CLI exits 3, not 2.</summary>
 public class EnvironmentFaultTests
 {
-    public enum Bug { None, NaNStep, ThrowStep, OutOfRangeStep, InfiniteAnswer, ThrowAnswer }
+    public enum Bug { None, NaNStep, ThrowStep, OutOfRangeStep, InfiniteAnswer, ThrowAnswer, ThrowStart }
 
     // The worked sort example with one planted bug: every third step's verdict is broken.
     private sealed class Broken(Bug bug) : TaskEnvironment<SortEnvironment.Spec, SortEnvironment.State>
@@ -23,7 +23,8 @@ public class EnvironmentFaultTests
         public override Problem Sample(ulong seed, int difficulty) => Retag(_inner.Sample(seed, difficulty));
         public override Problem Load(ProblemRecord record) => Retag(_inner.Load(record));
         private Problem Retag(Problem p) => new(Name, p.Id, p.Question, p.Answer, p.Difficulty, p.Seed, p.Parameters, p.Spec);
-        protected override SortEnvironment.State Start(SortEnvironment.Spec spec) => (SortEnvironment.State)_inner.Start(Probe(spec));
+        protected override SortEnvironment.State Start(SortEnvironment.Spec spec) =>
+            bug == Bug.ThrowStart ? throw new KeyNotFoundException("planted start bug") : (SortEnvironment.State)_inner.Start(Probe(spec));
         private Problem Probe(SortEnvironment.Spec spec) => new("sort", "x", "", "", 1, 0, new JsonObject(), spec);
 
         protected override StepVerdict CheckStep(SortEnvironment.Spec spec, SortEnvironment.State state, string step)
@@ -109,6 +110,20 @@ public class EnvironmentFaultTests
         var v = env.CheckAnswer(p, p.Answer);
         Assert.That(v.Kind, Is.EqualTo(VerdictKind.EnvironmentError));
         Assert.That(v.Reason, Does.Contain($"'{env.Name}'").And.Contain("CheckAnswer").And.Contain(detail));
+    }
+
+    [TestCase(1)]
+    [TestCase(4)]
+    public void AStartBugStopsTheRunNamingTheEnvironmentAtAnyWorkerCount(int workers)
+    {
+        // No verdict can stand for a start state, so the run stops, with the environment named, the same way on one
+        // worker and on several.
+        var env = new Broken(Bug.ThrowStart);
+        using var world = World.Create(2);
+        world.ParallelWorkers = workers;
+        var pipeline = ContinuousRun.Build(world, new ContinuousRunSpec(env, 2, PolicySpec.Parse("simulated:skill=0.8"), null, "bon", null, 16, RunBudget.Parse("attempts:2"), 2));
+        var ex = Assert.Throws<EnvironmentFaultException>(() => pipeline.Run(3));
+        Assert.That(ex!.Message, Does.Contain("'broken-throwstart'").And.Contain("Start").And.Contain("planted start bug"));
     }
 
     [Test]
