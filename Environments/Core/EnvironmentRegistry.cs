@@ -44,8 +44,9 @@ public sealed class EnvironmentRegistry
     /// <summary>
     /// Registers the environments of a compiled assembly (<c>--plugin FILE.dll</c>): every public, non-abstract
     /// <see cref="IEnvironment"/> with a public parameterless constructor, in type-name order. Loading the same plug-in
-    /// again changes nothing; an environment whose name another type holds is an error. Returns the names. Throws <see cref="FileNotFoundException"/> or <see cref="ArgumentException"/>
-    /// with a one-line reason for a missing file, a file that is not an assembly, or one with no environment.
+    /// again changes nothing; an environment whose name another type holds is an error. Returns the names. Throws
+    /// <see cref="FileNotFoundException"/> or <see cref="ArgumentException"/> with a one-line reason for a missing file,
+    /// a file that is not an assembly, or one with no environment.
     /// </summary>
     public IReadOnlyList<string> LoadPlugin(string path)
     {
