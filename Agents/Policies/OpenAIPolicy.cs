@@ -28,6 +28,7 @@ public sealed class OpenAIPolicy : IPolicy
     private readonly OpenAI.Models.OpenAIModelClient _models;
     private int _simServer; // 0 unknown, 1 a Sim server, 2 another server
     private long _errors;
+    private long _withoutLogProbs;
     private string? _firstError;
 
     /// <summary>Requests in flight at most.</summary>
@@ -61,6 +62,9 @@ public sealed class OpenAIPolicy : IPolicy
 
     /// <summary>Requests that failed after retries.</summary>
     public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>Lines the server answered without log-probabilities (their confidence is 1: nothing to tell them apart).</summary>
+    public long WithoutLogProbs => Interlocked.Read(ref _withoutLogProbs);
 
     /// <summary>The first failure's message (no key in it), or null.</summary>
     public string? FirstError => Volatile.Read(ref _firstError);
@@ -123,6 +127,7 @@ public sealed class OpenAIPolicy : IPolicy
             ChatCompletion completion = _client.CompleteChat([ChatMessage.CreateUserMessage(prompt)], options);
             string text = completion.Content.Count > 0 ? completion.Content[0].Text ?? "" : "";
             text = text.Split('\n')[0];
+            if (completion.ContentTokenLogProbabilities.Count == 0 && text.Length > 0) Interlocked.Increment(ref _withoutLogProbs);
             double logp = completion.ContentTokenLogProbabilities.Sum(t => (double)t.LogProbability);
             int tokens = completion.Usage?.OutputTokenCount ?? 0;
             return new ProposedStep(text, StepProtocol.Classify(text), logp, Math.Clamp(Math.Exp(logp), 0, 1), tokens);

@@ -154,6 +154,8 @@ public static class RunCommand
     internal static int Faults(CliContext ctx, SearchMetrics m, IPolicy policy)
     {
         int code = ExitCodes.Ok;
+        if (policy is OpenAIPolicy { WithoutLogProbs: > 0 } quiet)
+            ctx.Err.WriteLine($"warning: the server returned no log-probabilities for {quiet.WithoutLogProbs} lines; their confidence is 1, so confidence guidance cannot rank them");
         if (policy is OpenAIPolicy http && http.Errors > 0)
         {
             // The server's failures became empty lines (rejected steps): the run went on and everything was recorded.

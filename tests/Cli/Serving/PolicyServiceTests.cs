@@ -69,8 +69,9 @@ public class PolicyServiceTests
         Assert.Throws<FormatException>(() => PolicySpec.Parse("openai:ftp://x"));
     }
 
-    [Test]
-    public void AnotherServerGetsPlainRequestsAndItsAnswersAreRead()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void AnotherServerGetsPlainRequestsAndItsAnswersAreRead(bool logProbs)
     {
         // A loopback server shaped like vLLM's: its models are not Sim's, so the requests carry no Sim context, and the
         // line, its log-probabilities and the usage count come back from the response.
@@ -83,7 +84,8 @@ public class PolicyServiceTests
         {
             bodies.Enqueue(JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!.AsObject());
             const string reply = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"m\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\",\"content\":\"3 + 4 = 7\"},\"logprobs\":{\"content\":[{\"token\":\"3 + 4\",\"logprob\":-0.5,\"bytes\":null,\"top_logprobs\":[]},{\"token\":\" = 7\",\"logprob\":-0.25,\"bytes\":null,\"top_logprobs\":[]}]}}],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":5,\"total_tokens\":25}}";
-            return Microsoft.AspNetCore.Http.Results.Text(reply, "application/json");
+            // A server without log-probabilities (some do not implement them) answers "logprobs": null.
+            return Microsoft.AspNetCore.Http.Results.Text(logProbs ? reply : reply.Replace(reply[reply.IndexOf("{\"content\":[{\"token", StringComparison.Ordinal)..(reply.IndexOf("]}}]", StringComparison.Ordinal) + 2)], "null"), "application/json");
         });
         other.StartAsync().GetAwaiter().GetResult();
         try
@@ -97,9 +99,10 @@ public class PolicyServiceTests
             foreach (var step in output)
             {
                 Assert.That(step.Text, Is.EqualTo("3 + 4 = 7"));
-                Assert.That(step.LogProb, Is.EqualTo(-0.75).Within(1e-9));
+                Assert.That(step.LogProb, Is.EqualTo(logProbs ? -0.75 : 0).Within(1e-9));
                 Assert.That(step.Tokens, Is.EqualTo(5), "the server's usage count");
             }
+            Assert.That(policy.WithoutLogProbs, Is.EqualTo(logProbs ? 0 : 3), "lines without log-probabilities are counted, for sim run's warning");
             Assert.That(bodies, Has.Count.EqualTo(3));
             foreach (var body in bodies)
             {
