@@ -86,4 +86,11 @@ public static class SimApp
         or DirectoryNotFoundException or FormatException or JsonException or ArgumentException;
 
     private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The first line of <paramref name="message"/>: what an error field or a row's error line holds.</summary>
+    internal static string FirstLine(string message)
+    {
+        int nl = message.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? message : message[..nl];
+    }
 }

@@ -61,7 +61,8 @@ public static class EnvironmentGuard
         return AnswerVerdict.Wrong(VerdictKind.EnvironmentError, $"environment '{env}' failed in CheckAnswer: it returned {what} (outside [0, 1])");
     }
 
-    private static string OneLine(string message)
+    /// <summary>The first line of <paramref name="message"/>.</summary>
+    internal static string OneLine(string message)
     {
         int nl = message.IndexOfAny(['\r', '\n']);
         return nl < 0 ? message : message[..nl];

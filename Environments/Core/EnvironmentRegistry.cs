@@ -64,18 +64,10 @@ public sealed class EnvironmentRegistry
             catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is { } inner)
             {
                 // The plug-in's own fault: name its type, not the loader.
-                throw new InvalidOperationException($"plug-in environment {type.FullName} failed in its constructor: {inner.GetType().Name}: {inner.Message.Split('\n')[0]}", inner);
+                throw new InvalidOperationException($"plug-in environment {type.FullName} failed in its constructor: {inner.GetType().Name}: {EnvironmentGuard.OneLine(inner.Message)}", inner);
             }
-            CheckName(env.Name);
-            lock (_gate)
-            {
-                if (_byName.TryGetValue(env.Name, out var existing))
-                {
-                    if (existing.GetType().FullName != type.FullName)
-                        throw new ArgumentException($"plug-in '{path}': environment name '{env.Name}' of {type.FullName} is already registered by {existing.GetType().FullName}");
-                }
-                else { _byName[env.Name] = env; _order.Add(env.Name); }
-            }
+            // The same type loaded again is already there; any other holder of the name makes Register refuse it.
+            if (Find(env.Name)?.GetType().FullName != type.FullName) Register(env);
             names.Add(env.Name);
         }
         if (names.Count == 0) throw new ArgumentException($"plug-in '{path}' has no public IEnvironment with a parameterless constructor");

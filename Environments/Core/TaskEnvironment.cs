@@ -62,7 +62,7 @@ public abstract class TaskEnvironment<TSpec, TState> : IGuardedEnvironment, ITim
         try { return Start(spec); }
         catch (Exception ex) when (ex is not (OutOfMemoryException or EnvironmentFaultException))
         {
-            throw new EnvironmentFaultException($"environment '{Name}' failed in Start: {ex.GetType().Name}: {ex.Message.Split('\n')[0]}", ex);
+            throw new EnvironmentFaultException($"environment '{Name}' failed in Start: {ex.GetType().Name}: {EnvironmentGuard.OneLine(ex.Message)}", ex);
         }
     }
 

@@ -48,11 +48,13 @@ public sealed class ExportSystem : ISystem
             string prompt = DemoPrompt.For(env, problem);
             var record = problem.ToRecord();
             Gym.Add(new GymRow { Id = problem.Id, Question = problem.Question, Answer = problem.Answer, Metadata = record.Metadata.ToJsonString() });
-            if (e.FinalNode > 0)
-                Kto.Add(new KtoRow { Prompt = prompt, Completion = string.Join("\n", tree.Lines(e.FinalNode)) + "\n", Label = e.Solved, Reward = e.Reward });
-            if (e.Solved && e.FinalNode > 0)
+            // Node 0 is the problem itself, so an answered episode's final node is above it.
+            string? completion = e.FinalNode > 0 ? string.Join("\n", tree.Lines(e.FinalNode)) + "\n" : null;
+            if (completion is not null)
+                Kto.Add(new KtoRow { Prompt = prompt, Completion = completion, Label = e.Solved, Reward = e.Reward });
+            if (e.Solved && completion is not null)
             {
-                Sft.Add(new SftRow { Prompt = prompt, Completion = string.Join("\n", tree.Lines(e.FinalNode)) + "\n" });
+                Sft.Add(new SftRow { Prompt = prompt, Completion = completion });
                 // Along the committed path: every refuted sibling of a path node makes a pair with it.
                 for (int n = e.FinalNode; n > 0; n = tree[n].Parent)
                 {

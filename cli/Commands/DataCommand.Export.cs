@@ -119,17 +119,23 @@ public static partial class DataCommand
     // column names from [JsonPropertyName]), written through a temporary file so a failure leaves no half file.
     private static int Write<T>(string path, bool parquet, List<T> rows)
     {
+        WriteThroughTemp(path, tmp => WriteTemp(tmp, parquet, rows));
+        return rows.Count;
+    }
+
+    // Writes a sibling temporary file and moves it into place, so a failure leaves any earlier file whole and no half one.
+    private static void WriteThroughTemp(string path, Action<string> write)
+    {
         string tmp = path + ".tmp";
         try
         {
-            WriteTemp(tmp, parquet, rows);
+            write(tmp);
             File.Move(tmp, path, overwrite: true);
         }
         finally
         {
             if (File.Exists(tmp)) File.Delete(tmp);
         }
-        return rows.Count;
     }
 
     // Before a run that may be long: the output's folder must exist and the path must not be a folder.

@@ -38,7 +38,7 @@ public static partial class DataCommand
             }
             catch (Exception ex) when (ex is InvalidDataException or ArgumentException or FormatException)
             {
-                errors.Add($"line {lineNo}: {ex.Message.Split('\n')[0]}");
+                errors.Add($"line {lineNo}: {SimApp.FirstLine(ex.Message)}");
             }
         }
         return problems;
@@ -60,16 +60,7 @@ public static partial class DataCommand
             var problems = LoadProblemSet(ctx.Get(file)!, ctx.Get(env), errors);
             if (problems.Count == 0) throw new InvalidDataException($"no row of '{ctx.Get(file)}' loads{(errors.Count > 0 ? $" (first: {errors[0]})" : "")}");
             if (ctx.Get(output) is { } outPath)
-            {
-                // Through a temporary file, so a failure leaves any earlier file whole.
-                string tmp = outPath + ".tmp";
-                try
-                {
-                    File.WriteAllLines(tmp, problems.Select(p => p.ToRecord().ToJson()));
-                    File.Move(tmp, outPath, overwrite: true);
-                }
-                finally { if (File.Exists(tmp)) File.Delete(tmp); }
-            }
+                WriteThroughTemp(outPath, tmp => File.WriteAllLines(tmp, problems.Select(p => p.ToRecord().ToJson())));
             if (ctx.Json)
                 ctx.Out.WriteLine(JsonSerializer.Serialize(new { rows = problems.Count + errors.Count, loaded = problems.Count, ground_truth_accepted = problems.Count, errors }));
             else

@@ -38,7 +38,7 @@ public static class ServeCommand
             try { app.Start(); }
             catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) || ex.InnerException is System.Net.Sockets.SocketException)
             {
-                throw new UsageException($"cannot listen on {h}:{p}: {ex.Message.Split('\n')[0]}");
+                throw new UsageException($"cannot listen on {h}:{p}: {SimApp.FirstLine(ex.Message)}");
             }
             ctx.Err.WriteLine($"serving on {string.Join(", ", app.Urls)}:{(serveRewards ? " GET /envs, POST /verify, POST /verify/batch;" : "")}{(spec is null ? "" : $" GET /v1/models, POST /v1/chat/completions, POST /v1/completions ({spec});")} Ctrl-C stops");
             app.WaitForShutdown();

@@ -34,7 +34,7 @@ public static partial class VerifyCommand
             catch (Exception ex) when (SimApp.IsBadInput(ex))
             {
                 bad++;
-                result = new JsonObject { ["error"] = OneLine(ex.Message) };
+                result = new JsonObject { ["error"] = SimApp.FirstLine(ex.Message) };
             }
             var output = new JsonObject { ["row"] = row };
             foreach (var (k, v) in result) output[k] = v?.DeepClone();
@@ -45,11 +45,5 @@ public static partial class VerifyCommand
         if (bad > 0) ctx.Err.WriteLine($"error: {bad} of {row} rows were bad (their lines hold \"error\"); the others were verified");
         if (faults > 0) ctx.Err.WriteLine($"error: an environment failed on {faults} verdicts (kind \"environment_error\")");
         return bad > 0 ? ExitCodes.BadInput : faults > 0 ? ExitCodes.EnvironmentFailed : ExitCodes.Ok;
-    }
-
-    private static string OneLine(string message)
-    {
-        int nl = message.IndexOfAny(['\r', '\n']);
-        return nl < 0 ? message : message[..nl];
     }
 }

@@ -97,6 +97,6 @@ public static class PolicyService
     }
 
     private static IResult Error(int status, string message) =>
-        Results.Text(new JsonObject { ["error"] = new JsonObject { ["message"] = message.Split('\n')[0], ["type"] = "invalid_request_error" } }.ToJsonString(Relaxed),
+        Results.Text(new JsonObject { ["error"] = new JsonObject { ["message"] = SimApp.FirstLine(message), ["type"] = "invalid_request_error" } }.ToJsonString(Relaxed),
             "application/json", statusCode: status);
 }

@@ -81,7 +81,7 @@ public static class RewardService
                     result = RowVerifier.Verify(line, null, ref faults);
                     Interlocked.Increment(ref served);
                 }
-                catch (Exception ex) when (SimApp.IsBadInput(ex)) { result = new JsonObject { ["error"] = OneLine(ex.Message) }; }
+                catch (Exception ex) when (SimApp.IsBadInput(ex)) { result = new JsonObject { ["error"] = SimApp.FirstLine(ex.Message) }; }
                 var o = new JsonObject { ["row"] = row };
                 foreach (var (k, v) in result) o[k] = v?.DeepClone();
                 output.Append(o.ToJsonString(Relaxed)).Append('\n');
@@ -93,7 +93,7 @@ public static class RewardService
     }
 
     private static IResult Error(int status, string message) =>
-        Results.Text(new JsonObject { ["error"] = OneLine(message) }.ToJsonString(Relaxed), "application/json", statusCode: status);
+        Results.Text(new JsonObject { ["error"] = SimApp.FirstLine(message) }.ToJsonString(Relaxed), "application/json", statusCode: status);
 
     // The body as text, or too large: Content-Length is checked first, then what is read is counted (a chunked body
     // has no length), so an oversized body is refused without being held whole.
@@ -127,11 +127,5 @@ public static class RewardService
             });
         }
         return list;
-    }
-
-    private static string OneLine(string message)
-    {
-        int nl = message.IndexOfAny(['\r', '\n']);
-        return nl < 0 ? message : message[..nl];
     }
 }

@@ -5,41 +5,24 @@ namespace Sim.Systems.Search;
 /// <summary>
 /// The world resource that owns every agent's <see cref="SearchTree"/>, addressed by <see cref="TreeHandle"/> (as Bepu
 /// keeps its buffers in a pool). A tree is rented once per agent and reused across its episodes, so its node arena
-/// keeps its size; a returned tree goes to a free list. Its state hash covers every rented tree's nodes (line, verdict,
-/// statistics), so <c>world.StateHash()</c> proves two runs searched identically.
+/// keeps its size. Its state hash covers every rented tree's nodes (line, verdict, statistics), so
+/// <c>world.StateHash()</c> proves two runs searched identically.
 /// </summary>
 public sealed class TreeStore : IStateHashable
 {
-    private readonly List<SearchTree?> _trees = new();
-    private readonly Stack<SearchTree> _free = new();
-    private readonly Stack<int> _freeSlots = new();
+    private readonly List<SearchTree> _trees = new();
 
-    /// <summary>Trees rented and not returned.</summary>
-    public int Count { get; private set; }
+    /// <summary>Trees rented.</summary>
+    public int Count => _trees.Count;
 
     /// <summary>The tree named by <paramref name="handle"/>.</summary>
-    public SearchTree this[TreeHandle handle] =>
-        _trees[handle.Id] ?? throw new InvalidOperationException($"tree {handle.Id} was returned to the store");
+    public SearchTree this[TreeHandle handle] => _trees[handle.Id];
 
     /// <summary>Rents an empty tree (not thread-safe: call it outside parallel work, as agents are made).</summary>
     public TreeHandle Rent()
     {
-        var tree = _free.Count > 0 ? _free.Pop() : new SearchTree();
-        int id;
-        if (_freeSlots.Count > 0) { id = _freeSlots.Pop(); _trees[id] = tree; }
-        else { id = _trees.Count; _trees.Add(tree); }
-        Count++;
-        return new TreeHandle(id);
-    }
-
-    /// <summary>Gives the tree named by <paramref name="handle"/> back; the handle is dead afterwards.</summary>
-    public void Return(TreeHandle handle)
-    {
-        var tree = this[handle];
-        _trees[handle.Id] = null;
-        _free.Push(tree);
-        _freeSlots.Push(handle.Id);
-        Count--;
+        _trees.Add(new SearchTree());
+        return new TreeHandle(_trees.Count - 1);
     }
 
     /// <inheritdoc />
@@ -47,7 +30,7 @@ public sealed class TreeStore : IStateHashable
     {
         for (int id = 0; id < _trees.Count; id++)
         {
-            if (_trees[id] is not { } tree) continue;
+            var tree = _trees[id];
             hasher.Add(id);
             hasher.Add(tree.Count);
             for (int i = 0; i < tree.Count; i++)

@@ -101,7 +101,7 @@ public static class PolicyProfile
                         break;
                     case StepKind.Answer:
                     {
-                        var v = env.CheckAnswer(problem, StepProtocol.AnswerOf(line));
+                        var v = EnvironmentGuard.CheckAnswer(env, problem, StepProtocol.AnswerOf(line));
                         a.Running = false;
                         if (v.Correct) correct[p]++;
                         else mistake = v.Kind == VerdictKind.Malformed ? "format" : "wrong_answer";
@@ -110,7 +110,7 @@ public static class PolicyProfile
                     default:
                     {
                         var (state, solvable) = a.Stack[^1];
-                        var v = env.CheckStep(problem, state, line);
+                        var v = EnvironmentGuard.CheckStep(env, problem, state, line);
                         if (!v.Valid) mistake = v.Kind == VerdictKind.Malformed ? "format" : "slip";
                         else
                         {
@@ -123,11 +123,18 @@ public static class PolicyProfile
                 }
                 if (a.Running && round == spec.MaxDepth - 1) { a.Running = false; mistake ??= a.Erred ? null : "no_answer"; }
                 if (mistake is null) continue;
-                int kind = ErrorKinds.ToList().IndexOf(mistake);
+                int kind = IndexOfKind(mistake);
                 all[kind]++;
                 if (!a.Erred) { a.Erred = true; first[kind]++; }
             }
         }
+    }
+
+    private static int IndexOfKind(string mistake)
+    {
+        for (int i = 0; i < ErrorKinds.Count; i++)
+            if (ErrorKinds[i] == mistake) return i;
+        throw new ArgumentOutOfRangeException(nameof(mistake), mistake, "not an error kind");
     }
 
     /// <summary>The unbiased pass@k of a problem with <paramref name="c"/> of <paramref name="n"/> attempts correct:
