@@ -62,11 +62,14 @@ public class DataExportTests
     [Test]
     public void EveryFormatHasItsColumns()
     {
-        Assert.That(Export("trl-sft").All(r => r["prompt"] is not null && ((string)r["completion"]!).Contains("Answer:")), Is.True);
+        var sft = Export("trl-sft");
+        Assert.That(sft, Is.Not.Empty);
+        Assert.That(sft.All(r => r["prompt"] is not null && ((string)r["completion"]!).Contains("Answer:")), Is.True);
         var prm = Export("prm");
         Assert.That(prm.All(r => r["completions"]!.AsArray().Count == r["labels"]!.AsArray().Count), Is.True);
         Assert.That(prm.Any(r => r["labels"]!.AsArray().Any(l => !(bool)l!)), Is.True, "some steps are labelled wrong");
         var gym = Export("reasoning-gym");
+        Assert.That(gym, Has.Count.GreaterThanOrEqualTo(5));
         var env = EnvironmentRegistry.Default.Get("countdown");
         foreach (var r in gym.Take(5))
             Assert.That(env.Load(ProblemRecord.Parse(r.ToJsonString())).Answer, Is.EqualTo((string)r["answer"]!), "a reasoning-gym row loads back");
@@ -90,7 +93,7 @@ public class DataExportTests
             }
             Assert.That(columns, Is.EqualTo(new[] { "prompt", "completions", "labels" }), "TRL's column names");
             var expected = File.ReadAllLines(jsonl).Select(l => JsonNode.Parse(l)!).ToList();
-            Assert.That(back, Has.Count.EqualTo(expected.Count));
+            Assert.That(back, Has.Count.EqualTo(expected.Count).And.Count.GreaterThan(0));
             for (int i = 0; i < back.Count; i++)
             {
                 Assert.That(back[i].Prompt, Is.EqualTo((string)expected[i]["prompt"]!));

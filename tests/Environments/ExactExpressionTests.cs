@@ -81,6 +81,7 @@ public class ExactExpressionTests
         // Random expressions over distinct positive integers: arith's tree, countdown's checker (without the TV rules)
         // and a linear equation "e = x" all read one value.
         var rng = new Rng(17);
+        int refused = 0, read = 0;
         for (int trial = 0; trial < 300; trial++)
         {
             var numbers = new List<Rational>();
@@ -105,12 +106,24 @@ public class ExactExpressionTests
                 Assert.That((countdown.Kind, countdown.Reason), Is.EqualTo((VerdictKind.Invalid, "division by zero")), text);
                 Assert.That(LinearEquation.TryParse($"{text} = x", out _, out var why), Is.False);
                 Assert.That(why, Is.EqualTo("division by zero"));
+                refused++;
                 continue;
             }
             Assert.That(countdown.Kind, Is.EqualTo(VerdictKind.Ok), countdown.Reason);
             Assert.That(countdown.Value, Is.EqualTo(arith), text);
             Assert.That(LinearEquation.TryParse($"{text} = x", out var eq, out var err), Is.True, err);
             Assert.That(eq.Solution, Is.EqualTo(arith), text);
+            read++;
         }
+        Assert.That(read + refused, Is.EqualTo(300));
+        Assert.That(read, Is.GreaterThan(250), "most random expressions are read");
+
+        // Random distinct numbers rarely divide by zero, so that branch is pinned here: every reader refuses it.
+        const string zero = "(11 / (21 - 21))";
+        Assert.That(() => ArithExpression.Parse(zero), Throws.InstanceOf<ArgumentException>());
+        var verdict = ExpressionChecker.Evaluate(zero, [Rational.FromInt(11), Rational.FromInt(21), Rational.FromInt(21)], integersOnly: false);
+        Assert.That((verdict.Kind, verdict.Reason), Is.EqualTo((VerdictKind.Invalid, "division by zero")));
+        Assert.That(LinearEquation.TryParse($"{zero} = x", out _, out var reason), Is.False);
+        Assert.That(reason, Is.EqualTo("division by zero"));
     }
 }

@@ -53,7 +53,7 @@ public class RewardServiceTests
         var (status, body) = Post("/verify", Row("countdown", 3, withSteps: true).ToJsonString());
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((double)body!["outcome_reward"]!, Is.EqualTo(1));
-        Assert.That(body["process_rewards"]!.AsArray().Select(x => (double)x!), Is.All.EqualTo(1.0));
+        Assert.That(body["process_rewards"]!.AsArray().Select(x => (double)x!), Is.Not.Empty.And.All.EqualTo(1.0));
         var (_, wrong) = Post("/verify", Row("arith", 2, withSteps: false, answer: "12345").ToJsonString());
         Assert.That((bool)wrong!["answer"]!["correct"]!, Is.False);
         var envs = JsonNode.Parse(_http.GetStringAsync("/envs").GetAwaiter().GetResult())!.AsArray();

@@ -28,7 +28,7 @@ public class EnvironmentSystemTests
         using var _ = world;
         var env = EnvironmentRegistry.Default.Get(envName);
         int steps = 0, answers = 0;
-        // Stop after the reward-model stage: the rewards are on the agents, not folded into the trees yet.
+        // After each tick the agents still hold this tick's reward components, and the backup has folded them into the trees.
         for (int t = 0; t < 30; t++)
         {
             pipeline.Tick();

@@ -12,7 +12,9 @@ public class SelectionOptionsTests
     {
         var bon = (BestOfN)SearchAlgorithms.Create("bon", 8, Guidance.RewardModel, ScoreAggregation.Product)();
         Assert.That(bon.Config.Aggregation, Is.EqualTo(ScoreAggregation.Product));
-        Assert.That(bon.ReadsVerifier(NodeKind.Step) || bon.UsesRewardModel, Is.True, "a PRM scores every step");
+        // An aggregation makes best-of-N score every step; without one it scores the answer only.
+        Assert.That(((BestOfN)SearchAlgorithms.Create("bon", 8, Guidance.Verifier, ScoreAggregation.Min)()).ReadsVerifier(NodeKind.Step), Is.True);
+        Assert.That(((BestOfN)SearchAlgorithms.Create("bon", 8, Guidance.Verifier)()).ReadsVerifier(NodeKind.Step), Is.False);
         var beam = (BeamSearch)SearchAlgorithms.Create("beam", 8, Guidance.RewardModel, ScoreAggregation.Mean)();
         Assert.That(beam.Config.Aggregation, Is.EqualTo(ScoreAggregation.Mean));
         Assert.That(((BeamSearch)SearchAlgorithms.Create("beam", 8, Guidance.RewardModel)()).Config.Aggregation, Is.EqualTo(ScoreAggregation.Min));
