@@ -25,7 +25,7 @@ namespace Sim.Cli.Commands;
 public static class TrainCommand
 {
     /// <summary>Builds the command group.</summary>
-    public static Command Create(CommandFactory f) => f.Group("train", "Train policies and reward models", Sft(f), RewardModelCommand(f));
+    public static Command Create(CommandFactory f) => f.Group("train", "Train policies and reward models", Sft(f), RewardModelCommand(f), TrainRlCommand.Create(f));
 
     private static Command Sft(CommandFactory f)
     {
