@@ -72,11 +72,14 @@ public sealed class TabularLearner : ILearner
     }
 
     // Slots hash the problem and every line so far, so the same state reached by the same steps shares its logits.
-    private TabularContext Encode(OpenEpisode ep, IReadOnlyList<string> candidates)
+    // Candidates are deduplicated (an environment may list one step twice, e.g. 2 - 2 from either copy of 2): a
+    // repeated step would share its slot and weigh twice in the softmax.
+    private TabularContext Encode(OpenEpisode ep, IReadOnlyList<string> listed)
     {
+        var candidates = listed.Distinct(StringComparer.Ordinal).ToArray();
         ulong h = StableHash.Of(ep.Problem.Id);
         foreach (var line in ep.Lines) h = StableHash.Combine(h, StableHash.Of(line));
-        var slots = new int[candidates.Count];
+        var slots = new int[candidates.Length];
         int mask = (1 << _bits) - 1;
         for (int k = 0; k < slots.Length; k++) slots[k] = (int)(StableHash.Combine(h, StableHash.Of(candidates[k])) & (ulong)mask);
         return new TabularContext(candidates, slots, (int)(StableHash.Mix(h) & (ulong)(_value.Length - 1)));
