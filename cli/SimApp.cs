@@ -45,6 +45,7 @@ public static class SimApp
         root.Subcommands.Add(RunCommand.Create(commands));
         root.Subcommands.Add(ScaleCommand.Create(commands));
         root.Subcommands.Add(PolicyCommand.Create(commands));
+        root.Subcommands.Add(EvalCommand.Create(commands));
         root.Subcommands.Add(ServeCommand.Create(commands));
         root.Subcommands.Add(ReplayCommand.Create(commands));
         root.Subcommands.Add(ViewCommand.Create(commands));

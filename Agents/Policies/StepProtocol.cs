@@ -41,6 +41,15 @@ public static class StepProtocol
         return t.StartsWith("Answer:", StringComparison.Ordinal) ? t[7..].Trim().ToString() : throw new ArgumentException("not an answer line");
     }
 
+    /// <summary>An answer's vote key: its text without whitespace, lower-cased (<c>"(8 - 3) * 4"</c> and <c>"(8-3)*4"</c> agree).</summary>
+    public static string AnswerKey(string answer)
+    {
+        Span<char> buf = answer.Length <= 256 ? stackalloc char[answer.Length] : new char[answer.Length];
+        int w = 0;
+        foreach (char ch in answer) if (!char.IsWhiteSpace(ch)) buf[w++] = char.ToLowerInvariant(ch);
+        return new string(buf[..w]);
+    }
+
     /// <summary>
     /// The effective action steps of a trace: <see cref="StepKind.Step"/> lines, minus those retracted by a following
     /// correction, thoughts dropped. Stops at the first answer line.

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sim.Agents.Data;
 using Sim.Agents.Demonstrators;
+using Sim.Agents.Training;
 using Sim.Engine;
 using Sim.Environments;
 
@@ -16,8 +17,8 @@ namespace Sim.Cli.Commands;
 /// </summary>
 public static partial class DataCommand
 {
-    /// <summary>Problems are drawn from seeds <c>seed · SeedStride + i</c>.</summary>
-    public const ulong SeedStride = 1_000_000;
+    /// <summary>Problems are drawn from seeds <c>seed · SeedStride + i</c> (<see cref="HeldOutSplit"/>'s training range).</summary>
+    public const ulong SeedStride = HeldOutSplit.SeedStride;
 
     /// <summary>Builds the command group.</summary>
     public static Command Create(CommandFactory f)
@@ -49,7 +50,7 @@ public static partial class DataCommand
                 for (ulong i = 0; rows.Count < n; i++)
                 {
                     if (i > (ulong)n * 20 + 1000) throw new InvalidOperationException($"only {rows.Count} of {n} problems could be demonstrated");
-                    var problem = e.Sample(seed * SeedStride + i, d);
+                    var problem = e.Sample(HeldOutSplit.TrainingSeed(seed, i), d);
                     var row = demonstrator.Demonstrate(e, problem, s, ref rng);
                     if (row is null) { skipped++; continue; }
                     totalChars += row.Completion.Length;

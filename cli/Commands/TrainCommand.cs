@@ -53,6 +53,7 @@ public static class TrainCommand
             var sft = new SftConfig(Steps: ctx.Get(steps), BatchSize: ctx.Get(batch), LearningRate: ctx.Get(lr), Seed: ctx.Seed);
             try { sft.Validate(); } catch (ArgumentException ex) { throw new UsageException(ex.Message); }
             IEnvironment? env = ctx.Get(evalEnv) is { } en ? EnvironmentRegistry.Default.Get(en) : null;
+            if (env is not null) HeldOutSplit.CheckSeed(ctx.Seed);
 
             using var lm = TransformerLm.Create(cfg, tokenizer, ctx.Seed, dev);
             var trainer = new SftTrainer(lm, rows, sft);
@@ -91,13 +92,8 @@ public static class TrainCommand
                 if (covered.Count > 0 && !covered.ContainsKey(d))
                     ctx.Err.WriteLine($"warning: evaluating at difficulty {d}, which the demonstrations do not cover (they cover {string.Join(", ", covered.Keys)})");
                 var seen = rows.Select(r => r.Prompt).ToHashSet(StringComparer.Ordinal);
-                var problems = new List<Problem>(n);
-                // Held-out problems: a seed range no `sim data demos --seed s` with s < 2^40 uses, minus any prompt in the data.
-                for (ulong i = 0; problems.Count < n && i < (ulong)n * 50; i++)
-                {
-                    var p = env.Sample((1UL << 62) + ctx.Seed * DataCommand.SeedStride + i, d);
-                    if (!seen.Contains(DemoPrompt.For(env, p))) problems.Add(p);
-                }
+                // Held-out problems: a seed range no `sim data demos` uses, minus any prompt in the data.
+                var problems = HeldOutSplit.Problems(env, d, n, ctx.Seed, p => seen.Contains(DemoPrompt.For(env, p)));
                 var outcomes = new GreedySolveEval().Run(lm, env, problems);
                 evaluated = outcomes.Length;
                 solveShare = outcomes.Count(o => o.Solved) / (double)Math.Max(1, outcomes.Length);
@@ -185,7 +181,7 @@ public static class TrainCommand
             Func<IReadOnlyList<Problem>, ulong, List<LabelledTrajectory>> generate = src == "policy"
                 ? (set, seed) => new PolicySampler(sampled, stepLabels, mc).Generate(env, set, per, seed)
                 : (set, seed) => new TrajectoryGenerator(new SimulatedPolicy(new SimulatedPolicyConfig(StepErrorRate: 0.15))).Generate(env, set, per, seed);
-            var train = generate(Enumerable.Range(0, n).Select(i => env.Sample(ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), ctx.Seed);
+            var train = generate(Enumerable.Range(0, n).Select(i => env.Sample(HeldOutSplit.TrainingSeed(ctx.Seed, (ulong)i), d)).ToArray(), ctx.Seed);
             int held = Math.Max(50, n / 4);
             var test = generate(Enumerable.Range(0, held).Select(i => env.Sample((1UL << 61) + ctx.Seed * DataCommand.SeedStride + (ulong)i, d)).ToArray(), ctx.Seed + 1);
 

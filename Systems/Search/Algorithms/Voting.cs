@@ -1,3 +1,4 @@
+using Sim.Agents.Policies;
 using Sim.Engine;
 
 namespace Sim.Systems.Search;
@@ -22,7 +23,7 @@ public sealed record VotingConfig(int N = 8, VoteRule Rule = VoteRule.Majority, 
 /// <summary>
 /// Voting: sample N independent trajectories and answer with the answer most of them reach (self-consistency, Wang et
 /// al. 2022) or the one with the largest total score (reward-weighted). Answers are compared after
-/// <see cref="AnswerKey"/> normalisation. Ties are broken uniformly at random from the episode's seeded stream.
+/// <see cref="StepProtocol.AnswerKey"/> normalisation. Ties are broken uniformly at random from the episode's seeded stream.
 /// <para>Closed form (tested): if each trajectory's answer is correct with probability p and otherwise one of m wrong
 /// answers with probability (1 − p)/m each, majority vote over N is correct with probability
 /// Σ over count vectors (c₀, c₁…c_m) of Multinomial(N; p, (1−p)/m…) · [c₀ = max] / #(argmax).</para>
@@ -77,7 +78,7 @@ public sealed class Voting(VotingConfig config) : SearchAlgorithm
         {
             if (tree[c].AnswerText is not { } text) continue;
             nodes.Add(c);
-            keys.Add(AnswerKey(text));
+            keys.Add(StepProtocol.AnswerKey(text));
             weights.Add(Config.Rule == VoteRule.Majority ? 1 : PathScore(tree, c, Config.Guidance, Config.Aggregation));
         }
         if (nodes.Count == 0) return -1;
@@ -103,14 +104,5 @@ public sealed class Voting(VotingConfig config) : SearchAlgorithm
         var tied = order.Where(k => totals[k].Weight >= best - 1e-12).ToList();
         string winner = tied.Count == 1 ? tied[0] : tied[rng.NextInt(tied.Count)];
         return totals[winner].First;
-    }
-
-    /// <summary>An answer's vote key: its text without whitespace, lower-cased (<c>"(8 - 3) * 4"</c> and <c>"(8-3)*4"</c> agree).</summary>
-    public static string AnswerKey(string answer)
-    {
-        Span<char> buf = answer.Length <= 256 ? stackalloc char[answer.Length] : new char[answer.Length];
-        int w = 0;
-        foreach (char ch in answer) if (!char.IsWhiteSpace(ch)) buf[w++] = char.ToLowerInvariant(ch);
-        return new string(buf[..w]);
     }
 }

@@ -7,20 +7,9 @@ using Sim.Tests.Cli;
 
 namespace Sim.Tests.Systems.Search;
 
-/// <summary>sim policy profile: the estimator, the fit, and the shape the default error model gives coverage.</summary>
+/// <summary>sim policy profile: the fit, and the shape the default error model gives coverage.</summary>
 public class PolicyProfileTests
 {
-    [Test]
-    public void PassAtKIsTheUnbiasedEstimator()
-    {
-        Assert.That(PolicyProfile.PassAtK(10, 0, 3), Is.EqualTo(0));
-        Assert.That(PolicyProfile.PassAtK(10, 10, 3), Is.EqualTo(1));
-        Assert.That(PolicyProfile.PassAtK(10, 3, 1), Is.EqualTo(0.3).Within(1e-12));
-        // 1 - C(7,2)/C(10,2) = 1 - 21/45
-        Assert.That(PolicyProfile.PassAtK(10, 3, 2), Is.EqualTo(1 - 21.0 / 45).Within(1e-12));
-        Assert.That(PolicyProfile.PassAtK(10, 8, 3), Is.EqualTo(1), "fewer failures than k: some sample of k is right");
-    }
-
     [Test]
     public void TheFitRecoversAnExactPowerLaw()
     {
