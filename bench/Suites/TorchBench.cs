@@ -30,28 +30,38 @@ internal static class TorchBench
     }
 
     /// <summary>
-    /// Units per second of <paramref name="rounds"/> timed calls of <paramref name="call"/> (which returns the units it
-    /// produced: tokens), sorted ascending, after <see cref="Measure.SettleJit"/> has run <paramref name="warm"/>: the
-    /// C# around the tensors (draws, host attention) runs as first-tier code until tiering, which counts calls, catches up.
-    /// Also returns the rate over all timed calls together, in which slow calls weigh in.
+    /// Units per second of <paramref name="rounds"/> timed calls of each of <paramref name="calls"/> (each returns the
+    /// units it produced: tokens), taking turns within every round so that a slow spell of the shared machine hits them
+    /// all; each sorted ascending, with the rate over all of that workload's calls together (slow calls weigh in).
+    /// Timing starts once <see cref="Measure.SettleJit"/> has run <paramref name="warm"/>: the C# around the tensors
+    /// (draws, host attention) runs as first-tier code until tiering, which counts calls, catches up.
     /// </summary>
-    public static (double[] Sorted, double Overall) RatesPerCall(Func<long> call, Action warm, int rounds, bool quick)
+    public static (double[] Sorted, double Overall)[] RatesPerCall(Action warm, int rounds, bool quick, params Func<long>[] calls)
     {
         Measure.SettleJit(warm, leastSeconds: quick ? 0.5 : 1);
-        var rates = new double[rounds];
-        long units = 0;
-        double seconds = 0;
+        var rates = new double[calls.Length][];
+        var units = new long[calls.Length];
+        var seconds = new double[calls.Length];
+        for (int c = 0; c < calls.Length; c++) rates[c] = new double[rounds];
         for (int r = 0; r < rounds; r++)
         {
-            long t0 = Stopwatch.GetTimestamp();
-            long n = call();
-            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            rates[r] = n / s;
-            seconds += s;
-            units += n;
+            for (int c = 0; c < calls.Length; c++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                long n = calls[c]();
+                double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                rates[c][r] = n / s;
+                seconds[c] += s;
+                units[c] += n;
+            }
         }
-        Array.Sort(rates);
-        return (rates, units / seconds);
+        var result = new (double[], double)[calls.Length];
+        for (int c = 0; c < calls.Length; c++)
+        {
+            Array.Sort(rates[c]);
+            result[c] = (rates[c], units[c] / seconds[c]);
+        }
+        return result;
     }
 
     /// <summary>The median of values sorted ascending.</summary>
