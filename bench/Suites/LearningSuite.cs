@@ -91,7 +91,7 @@ public sealed class LearningSuite : IBenchSuite
         var rng = new Rng(StableHash.Mix(0x1EA2UL));
         for (ulong i = 0; rows.Count < 1024; i++)
             if (demonstrator.Demonstrate(env, env.Sample(i, Difficulty), DemoStyle.SosDfs, ref rng) is { } row) rows.Add(row);
-        int warm = quick ? 5 : 10, timed = quick ? 25 : 120;
+        int warm = quick ? 5 : 10, timed = quick ? 20 : 60;
         var config = new SftConfig(Steps: warm + timed);
         var trainer = new SftTrainer(lm, rows, config);
         for (int s = 0; s < warm; s++) trainer.TrainStep();
