@@ -13,6 +13,7 @@ public static class BenchSuites
         new EnvsSuite(),
         new SearchSuite(),
         new ReplaySuite(),
+        new LearningSuite(),
     ];
 
     /// <summary>Finds a suite by name, or null.</summary>

@@ -55,6 +55,9 @@ public sealed class SftTrainer
     /// <summary>Tokens fed through the model so far (all positions, padding excluded).</summary>
     public long SeenTokens { get; private set; }
 
+    /// <summary>Positions per row of the last step's batch (its longest row; shorter rows are padded to it).</summary>
+    public int LastBatchWidth { get; private set; }
+
     /// <summary>Runs <see cref="SftConfig.Steps"/> steps; <paramref name="onStep"/> gets (step, loss) after each.</summary>
     public List<float> Train(Action<int, float>? onStep = null)
     {
@@ -79,6 +82,7 @@ public sealed class SftTrainer
             batch[i] = _rows[_order[_cursor++]];
         }
         int width = batch.Max(r => r.Ids.Length) - 1;
+        LastBatchWidth = width;
         var x = new long[b * width];
         var y = new long[b * width];
         Array.Fill(y, -100L);

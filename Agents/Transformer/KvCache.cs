@@ -62,22 +62,70 @@ public sealed class KvCache : IDisposable
     public void Reset(int batch)
     {
         if (batch < 1 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), $"batch must be in 1..{MaxBatch}");
-        if (batch != Batch)
-        {
-            // Views of the first rows: dimension 0 is outermost, so they stay contiguous.
-            if (!ReferenceEquals(_keys, _keyStore)) DisposeViews();
-            if (batch == MaxBatch) (_keys, _values, _valid, _bias) = (_keyStore, _valueStore, _validStore, _biasStore);
-            else
-            {
-                _keys = _keyStore.Select(t => Own(t.narrow(0, 0, batch))).ToArray();
-                _values = _valueStore.Select(t => Own(t.narrow(0, 0, batch))).ToArray();
-                _valid = Own(_validStore.narrow(0, 0, batch));
-                _bias = Own(_biasStore.narrow(0, 0, batch));
-            }
-            Batch = batch;
-        }
+        SetBatch(batch);
         _valid.zero_();
         Length = 0;
+        Rows = null;
+    }
+
+    // Points the views at the first `batch` rows of the stores.
+    private void SetBatch(int batch)
+    {
+        if (batch == Batch) return;
+        // Views of the first rows: dimension 0 is outermost, so they stay contiguous.
+        if (!ReferenceEquals(_keys, _keyStore)) DisposeViews();
+        if (batch == MaxBatch) (_keys, _values, _valid, _bias) = (_keyStore, _valueStore, _validStore, _biasStore);
+        else
+        {
+            _keys = _keyStore.Select(t => Own(t.narrow(0, 0, batch))).ToArray();
+            _values = _valueStore.Select(t => Own(t.narrow(0, 0, batch))).ToArray();
+            _valid = Own(_validStore.narrow(0, 0, batch));
+            _bias = Own(_biasStore.narrow(0, 0, batch));
+        }
+        Batch = batch;
+    }
+
+    /// <summary>
+    /// What each row holds, for <see cref="TransformerLm.ReuseCachedRows"/>: the tokens whose keys and values are
+    /// cached (in order, at positions 0..), and the slot after the last of them (later slots of the row hold padding a
+    /// stopped row was fed). Null when unknown (a fresh or reset cache, or a prompt that was cut).
+    /// </summary>
+    internal (int[] Tokens, int End)[]? Rows { get; set; }
+
+    /// <summary>
+    /// Keeps rows <paramref name="rows"/> (ascending indices of the rows in use) as rows 0, 1… and marks every slot of
+    /// a kept row from its end (<paramref name="ends"/>, one per kept row) to <see cref="Length"/> invalid: what a
+    /// continuation of those rows needs. <see cref="Length"/> and the kept slots are unchanged.
+    /// </summary>
+    internal void KeepRows(int[] rows, int[] ends)
+    {
+        if (rows.Length == 0 || rows.Length != ends.Length) throw new ArgumentException("one end per kept row, at least one row");
+        using var scope = NewDisposeScope();
+        bool identity = true;
+        for (int j = 0; j < rows.Length; j++)
+        {
+            if (rows[j] < j || rows[j] >= Batch || (j > 0 && rows[j] <= rows[j - 1])) throw new ArgumentException("rows must be ascending indices of rows in use");
+            identity &= rows[j] == j;
+        }
+        if (!identity)
+        {
+            // Row j takes row rows[j] >= j: gathered into a copy first, then written to the first rows.
+            var index = tensor(rows.Select(r => (long)r).ToArray(), device: _validStore.device);
+            int n = rows.Length, t = Length;
+            for (int l = 0; l < _keyStore.Length; l++)
+            {
+                _keyStore[l].narrow(0, 0, n).narrow(2, 0, t).copy_(_keyStore[l].index_select(0, index).narrow(2, 0, t));
+                _valueStore[l].narrow(0, 0, n).narrow(2, 0, t).copy_(_valueStore[l].index_select(0, index).narrow(2, 0, t));
+            }
+            _validStore.narrow(0, 0, n).copy_(_validStore.index_select(0, index));
+        }
+        SetBatch(rows.Length);
+        var valid = new bool[rows.Length * Length];
+        _valid.narrow(1, 0, Length).cpu().contiguous().data<bool>().CopyTo(valid, 0);
+        for (int j = 0; j < rows.Length; j++)
+            Array.Fill(valid, false, j * Length + ends[j], Length - ends[j]);
+        _valid.narrow(1, 0, Length).copy_(tensor(valid, [rows.Length, Length], device: _validStore.device));
+        Rows = null;
     }
 
     /// <summary>Writes <paramref name="k"/> and <paramref name="v"/> ([B, H, T, Dh]) at <see cref="Length"/> and returns the

@@ -99,28 +99,8 @@ public sealed class TransformerLm : IDisposable
             if (c.Length == 0) throw new ArgumentException("empty context (it needs at least the bos token)");
             prompts[i] = c.Length > keep ? c[^keep..] : c;
         }
-        int width = prompts.Max(p => p.Length);
         int v = Config.VocabSize;
-
-        // Left-pad the prompts so that every row's next token sits at the same cache slot. Each context is prefilled
-        // once; its K samples share that prefix (its keys and values are copied to their rows, never recomputed).
-        var ids = new long[n * width];
-        var pos = new long[n * width];
-        var valid = new bool[n * width];
         var lengths = new int[rows];
-        for (int i = 0; i < n; i++)
-        {
-            int pad = width - prompts[i].Length;
-            for (int j = 0; j < prompts[i].Length; j++)
-            {
-                ids[i * width + pad + j] = prompts[i][j];
-                pos[i * width + pad + j] = j;
-                valid[i * width + pad + j] = true;
-            }
-            PrefillTokens += prompts[i].Length;
-        }
-        for (int r = 0; r < rows; r++) lengths[r] = prompts[r / k].Length;
-
         var tokens = new List<int>[rows];
         var logps = new List<float>[rows];
         var stop = new StopReason?[rows];
@@ -132,29 +112,72 @@ public sealed class TransformerLm : IDisposable
         float[] lpBuffer = ArrayPool<float>.Shared.Rent(rows * v);
         float[]? pBuffer = settings.Greedy ? null : ArrayPool<float>.Shared.Rent(rows * v);
 
-        // On the CPU the rows are split into groups of whole contexts, decoded side by side on their own threads with
-        // libtorch's intra-op threads at 1 meanwhile (see "Sampling performance" in docs/agents.md). The split depends
-        // only on the number of contexts, never on the machine, so results do not depend on the core count.
         bool cpu = Device.type == DeviceType.CPU;
-        int groupCount = cpu ? Math.Max(1, Math.Min(Math.Min(Math.Clamp(SamplingGroups, 1, MaxSamplingGroups), n), rows / MinRowsPerGroup)) : 1;
-        var groups = new DecodeGroup[groupCount];
         int savedThreads = cpu ? get_num_threads() : 1;
         if (savedThreads != 1) set_num_threads(1);
+        DecodeGroup[] groups = [];
         try
         {
-            for (int g = 0; g < groupCount; g++)
+            var continued = ReuseCachedRows && k == 1 ? TakeContinuation(prompts, maxNew) : null;
+            if (continued is not null)
             {
-                int c0 = (int)((long)n * g / groupCount), c1 = (int)((long)n * (g + 1) / groupCount);
-                groups[g] = new DecodeGroup(c0, c1, k, RentCache(ref _spareCaches[g], (c1 - c0) * k, width + maxNew));
+                groups = continued.Value.Groups;
+                var cached = continued.Value.CachedLengths;
+                for (int r = 0; r < rows; r++)
+                {
+                    lengths[r] = prompts[r].Length;
+                    PrefillTokens += prompts[r].Length - cached[r];
+                }
+                RunGroups(groups, g => PrefillContinuation(groups[g], prompts, cached, settings, lpBuffer, pBuffer));
             }
-            RunGroups(groups, g => Prefill(groups[g], g, settings, ids, pos, valid, width, lpBuffer, pBuffer));
+            else
+            {
+                int width = prompts.Max(p => p.Length);
+                // Left-pad the prompts so that every row's next token sits at the same cache slot. Each context is
+                // prefilled once; its K samples share that prefix (its keys and values are copied to their rows, never
+                // recomputed).
+                var ids = new long[n * width];
+                var pos = new long[n * width];
+                var valid = new bool[n * width];
+                for (int i = 0; i < n; i++)
+                {
+                    int pad = width - prompts[i].Length;
+                    for (int j = 0; j < prompts[i].Length; j++)
+                    {
+                        ids[i * width + pad + j] = prompts[i][j];
+                        pos[i * width + pad + j] = j;
+                        valid[i * width + pad + j] = true;
+                    }
+                    PrefillTokens += prompts[i].Length;
+                }
+                for (int r = 0; r < rows; r++) lengths[r] = prompts[r / k].Length;
+
+                // On the CPU the rows are split into groups of whole contexts, decoded side by side on their own
+                // threads with libtorch's intra-op threads at 1 meanwhile (see "Sampling performance" in
+                // docs/agents.md). The split depends only on the number of contexts, never on the machine, so results
+                // do not depend on the core count.
+                int groupCount = cpu ? Math.Max(1, Math.Min(Math.Min(Math.Clamp(SamplingGroups, 1, MaxSamplingGroups), n), rows / MinRowsPerGroup)) : 1;
+                // Rows kept for a continuation need room for the lines after this one (slots are not positions: a
+                // continuation's padding and the slots a stopped row was fed padding into take room too).
+                int capacity = ReuseCachedRows ? Math.Max(width + maxNew, ReuseCapacity) : width + maxNew;
+                groups = new DecodeGroup[groupCount];
+                for (int g = 0; g < groupCount; g++)
+                {
+                    int c0 = (int)((long)n * g / groupCount), c1 = (int)((long)n * (g + 1) / groupCount);
+                    groups[g] = new DecodeGroup(g, c0, c1, k, RentCache(ref _spareCaches[g], (c1 - c0) * k, capacity));
+                }
+                RunGroups(groups, g => Prefill(groups[g], g, settings, ids, pos, valid, width, lpBuffer, pBuffer));
+            }
+            foreach (var grp in groups) grp.PrefillEnd = grp.Cache.Length;
             DecodeLoop(groups, settings, ref rng, rows, maxNew, lengths, tokens, logps, stop, lpBuffer, pBuffer);
+            if (ReuseCachedRows)
+                foreach (var grp in groups) grp.Cache.Rows = CachedRows(grp, prompts, k, tokens);
         }
         finally
         {
             if (savedThreads != 1) set_num_threads(savedThreads);
-            for (int g = 0; g < groupCount; g++)
-                if (groups[g] is { } group) ReturnCache(ref _spareCaches[g], group.Cache);
+            foreach (var group in groups)
+                if (group is not null) ReturnCache(ref _spareCaches[group.Index], group.Cache);
             ArrayPool<float>.Shared.Return(lpBuffer);
             if (pBuffer is not null) ArrayPool<float>.Shared.Return(pBuffer);
         }
@@ -180,9 +203,125 @@ public sealed class TransformerLm : IDisposable
     // Rows per group at the least: smaller GEMMs lose more than a second core gains.
     private const int MinRowsPerGroup = 8;
 
-    // The contexts [C0, C1) of one sampling call and their rows [C0·K, C1·K), with their cache and step inputs.
-    private sealed class DecodeGroup(int c0, int c1, int k, KvCache cache)
+    /// <summary>
+    /// Whether a call whose contexts extend, in order, rows of the previous call (each context a row's context plus at
+    /// least its sampled tokens, as a rollout that samples line by line makes them) reuses those rows' cached keys and
+    /// values, running only the new tokens through the model instead of every context again. Off by default.
+    /// <para>Applies to one sample per context (<see cref="SamplingSettings.Samples"/> = 1; the previous call may have
+    /// drawn any number), and while the contexts fit without being cut and the caches have room; otherwise a call
+    /// prefills as usual. Keys computed one token at a time round differently from a prefill's in the last bits
+    /// (log-probs agree to about 1e-6), so a continued call's results depend on the calls before it: deterministic for
+    /// the same sequence of calls, but not always byte-identical to the same call made alone.</para>
+    /// </summary>
+    public bool ReuseCachedRows { get; set; }
+
+    // Slots of a cache kept for continuations (positions stop at the context; each line adds its padding on top).
+    private int ReuseCapacity => 2 * Config.Context;
+
+    // The caches of the previous call when every context extends one of their rows, in order: their rows cut down to
+    // the continued ones, in groups of those rows, with the number of each row's tokens already cached. Null (and the
+    // caches left where they were) when any context does not.
+    private (DecodeGroup[] Groups, int[] CachedLengths)? TakeContinuation(int[][] contexts, int maxNew)
     {
+        int n = contexts.Length;
+        var taken = new KvCache?[MaxSamplingGroups];
+        for (int g = 0; g < MaxSamplingGroups; g++) taken[g] = Interlocked.Exchange(ref _spareCaches[g], null);
+        var plan = new List<(int G, int C0, int[] Rows, int[] Ends)>();
+        var cachedLengths = new int[n];
+        int i = 0;
+        bool fits = true;
+        for (int g = 0; g < MaxSamplingGroups && i < n && fits; g++)
+        {
+            if (taken[g]?.Rows is not { } held) continue;
+            var kept = new List<int>();
+            var ends = new List<int>();
+            int c0 = i, widest = 0;
+            for (int r = 0; r < held.Length && i < n; r++)
+            {
+                var (cachedTokens, end) = held[r];
+                var c = contexts[i];
+                if (c.Length <= cachedTokens.Length || !c.AsSpan(0, cachedTokens.Length).SequenceEqual(cachedTokens)) continue;
+                kept.Add(r);
+                ends.Add(end);
+                cachedLengths[i] = cachedTokens.Length;
+                widest = Math.Max(widest, c.Length - cachedTokens.Length);
+                i++;
+            }
+            if (kept.Count == 0) continue;
+            fits = taken[g]!.Length + widest + maxNew <= taken[g]!.Capacity;
+            plan.Add((g, c0, kept.ToArray(), ends.ToArray()));
+        }
+        if (i < n || !fits || plan.Count == 0)
+        {
+            for (int g = 0; g < MaxSamplingGroups; g++)
+                if (taken[g] is { } cache) ReturnCache(ref _spareCaches[g], cache);
+            return null;
+        }
+        var groups = new DecodeGroup[plan.Count];
+        for (int p = 0; p < plan.Count; p++)
+        {
+            var (g, c0, rows, ends) = plan[p];
+            var cache = taken[g]!;
+            taken[g] = null;
+            cache.KeepRows(rows, ends);
+            groups[p] = new DecodeGroup(g, c0, c0 + rows.Length, 1, cache);
+        }
+        // Caches of the previous call that no context continues stay spare (a fresh call resets them).
+        for (int g = 0; g < MaxSamplingGroups; g++)
+            if (taken[g] is { } cache) ReturnCache(ref _spareCaches[g], cache);
+        return (groups, cachedLengths);
+    }
+
+    // Runs the uncached tokens of each continued row (left-padded to the longest) through the model at the slots after
+    // the cache's, at the row's own positions, and stores the first distributions of its rows.
+    private void PrefillContinuation(DecodeGroup grp, int[][] contexts, int[] cachedLengths, SamplingSettings settings, float[] lp, float[]? p)
+    {
+        int v = Config.VocabSize, rows = grp.Rows, width = 0;
+        for (int i = 0; i < rows; i++) width = Math.Max(width, contexts[grp.C0 + i].Length - cachedLengths[grp.C0 + i]);
+        var ids = new long[rows * width];
+        var pos = new long[rows * width];
+        var valid = new bool[rows * width];
+        for (int i = 0; i < rows; i++)
+        {
+            var c = contexts[grp.C0 + i];
+            int from = cachedLengths[grp.C0 + i], pad = width - (c.Length - from);
+            for (int j = from; j < c.Length; j++)
+            {
+                ids[i * width + pad + j - from] = c[j];
+                pos[i * width + pad + j - from] = j;
+                valid[i * width + pad + j - from] = true;
+            }
+        }
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var cache = grp.Cache;
+        cache.Valid.narrow(1, cache.Length, width).copy_(tensor(valid, [rows, width], device: Device));
+        var logits = Model.ForwardLast(tensor(ids, [rows, width], device: Device), tensor(pos, [rows, width], device: Device), cache);
+        CopyDistributions(logits, settings, lp.AsSpan(grp.R0 * v, rows * v), p is null ? [] : p.AsSpan(grp.R0 * v, rows * v));
+    }
+
+    // What each row of a group's cache holds after a call: its context and every drawn token but the last (the last is
+    // drawn, never run through the model), ending at the slot after them.
+    private static (int[] Tokens, int End)[] CachedRows(DecodeGroup grp, int[][] prompts, int k, List<int>[] tokens)
+    {
+        var held = new (int[], int)[grp.Rows];
+        for (int i = 0; i < grp.Rows; i++)
+        {
+            int r = grp.R0 + i, fed = tokens[r].Count - 1;
+            var prompt = prompts[r / k];
+            var all = new int[prompt.Length + fed];
+            prompt.CopyTo(all, 0);
+            tokens[r].CopyTo(0, all, prompt.Length, fed);
+            held[i] = (all, grp.PrefillEnd + fed);
+        }
+        return held;
+    }
+
+    // The contexts [C0, C1) of one sampling call and their rows [C0·K, C1·K), with their cache and step inputs.
+    private sealed class DecodeGroup(int index, int c0, int c1, int k, KvCache cache)
+    {
+        public int Index { get; } = index;
+        public int PrefillEnd { get; set; }
         public int C0 { get; } = c0;
         public int C1 { get; } = c1;
         public int R0 { get; } = c0 * k;

@@ -44,7 +44,7 @@ public sealed class AgentsSuite : IBenchSuite
     private static void TorchFigures(BenchReport report, bool quick, Action<double> progress)
     {
         var device = TorchDevice.Default;
-        double peak = MatmulPeak(device, quick);
+        double peak = TorchBench.MatmulPeak(device, quick);
         report.Add("agents.matmul_peak_gflops", peak / 1e9, "GFLOP/s", $"fp32 matmul, {device.type}, {torch.get_num_threads()} threads");
         progress(0.1);
 
@@ -64,22 +64,6 @@ public sealed class AgentsSuite : IBenchSuite
         var (median, mean) = Sample(lm, quick);
         report.Add("agents.transformer.sample_tokens_per_s", median, "tok/s", $"batch {Batch}, KV cache, 48 new tokens per row, median call after the JIT settles; target >= 20000");
         report.Add("agents.transformer.sample_tokens_per_s_mean", mean, "tok/s", "the same over all timed calls together (slow calls weigh in)");
-    }
-
-    private static double MatmulPeak(Device device, bool quick)
-    {
-        int n = quick ? 1024 : 2048;
-        using var scope = NewDisposeScope();
-        var a = randn(n, n, device: device);
-        var b = randn(n, n, device: device);
-        double best = Measure.BestSeconds(() =>
-        {
-            using var s = NewDisposeScope();
-            var c = matmul(a, b);
-            if (device.type == DeviceType.CUDA) torch.cuda.synchronize();
-            else _ = c.data<float>()[0];
-        }, quick ? 3 : 8, warmup: 2);
-        return 2.0 * n * n * n / best;
     }
 
     private static (double TokensPerS, List<(int Step, double Mb)> Rss, List<(int Step, double Mb)> Trimmed) Train(TransformerLm lm, int steps, bool quick, Action<double> progress)
@@ -149,26 +133,10 @@ public sealed class AgentsSuite : IBenchSuite
             contexts.Add(c);
         }
         var settings = new SamplingSettings(Temperature: 1.0, MaxStepTokens: 48);
-        // Timed only once the JIT has gone quiet, like the other suites: the sampling loop's C# (draws, top-p, host
-        // attention) runs as first-tier code for the first calls, and tiering depends on call counts, not on time.
         var warm = new Rng(12);
-        Measure.SettleJit(() => lm.SampleSteps(contexts, settings, ref warm), leastSeconds: quick ? 0.5 : 1);
-        int rounds = quick ? 5 : 15;
-        var perRound = new double[rounds];
-        long tokens = 0;
-        double seconds = 0;
-        for (int r = 0; r < rounds; r++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            var steps = lm.SampleSteps(contexts, settings, ref rng);
-            double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-            long n = steps.Sum(x => (long)x.Tokens.Length);
-            perRound[r] = n / s;
-            seconds += s;
-            tokens += n;
-        }
-        Array.Sort(perRound);
-        return (perRound[rounds / 2], tokens / seconds);
+        var (rates, overall) = TorchBench.RatesPerCall(() => lm.SampleSteps(contexts, settings, ref warm), quick ? 5 : 15, quick,
+            () => lm.SampleSteps(contexts, settings, ref rng).Sum(x => (long)x.Tokens.Length))[0];
+        return (TorchBench.Median(rates), overall);
     }
 
     private static double Simulated(bool quick)

@@ -163,6 +163,53 @@ public class TransformerLmTests
     }
 
     [Test]
+    public void ContinuedRowsMatchFreshPrefills()
+    {
+        // With ReuseCachedRows, a call whose contexts extend rows of the previous call (a rollout sampling line by line,
+        // some rows dropped, some given extra tokens) runs only the new tokens through the model, and draws what a model
+        // prefilling every context draws from the same stream (log-probs equal to rounding); a call that extends nothing
+        // prefills everything. 20 contexts x 2 samples: two row groups, then continuations of a subset of the rows.
+        using var reuse = NewTiny();
+        using var fresh = NewTiny();
+        reuse.ReuseCachedRows = true;
+        var prompts = Enumerable.Range(0, 20).Select(i => reuse.EncodeContext($"Goal {i * 7 % 50}\n{new string('x', i % 5)}", [])).ToArray();
+        var s = new SamplingSettings(Samples: 2, Temperature: 1.1, MaxStepTokens: 6);
+        var a = new Rng(5);
+        var b = new Rng(5);
+        var first = reuse.SampleSteps(prompts, s, ref a);
+        var expectedFirst = fresh.SampleSteps(prompts, s, ref b);
+        Assert.That(first.Select(x => x.Tokens), Is.EqualTo(expectedFirst.Select(x => x.Tokens)));
+
+        var rows = first.Select((step, r) => prompts[r / 2].Concat(step.Tokens).ToArray()).ToArray();
+        var one = s with { Samples = 1 };
+        for (int line = 0; line < 3; line++)
+        {
+            // Drop every third row; close cut lines with the delimiter; give every fourth row an extra line of text.
+            rows = rows.Where((_, r) => r % 3 != 1).Select((c, r) =>
+            {
+                var next = c[^1] == Tok.StepDelimiterId || c[^1] == Tok.EosId ? c : [.. c, Tok.StepDelimiterId];
+                return r % 4 == 0 ? [.. next, .. Tok.Encode("Wait: 3 + 4\n")] : next;
+            }).ToArray();
+            long before = reuse.PrefillTokens;
+            var continued = reuse.SampleSteps(rows, one, ref a);
+            var expected = fresh.SampleSteps(rows, one, ref b);
+            Assert.That(reuse.PrefillTokens - before, Is.LessThan(rows.Sum(c => c.Length) / 2), $"line {line}: only new tokens prefilled");
+            var forced = fresh.TokenLogProbs(rows.Select((c, r) => c.Concat(continued[r].Tokens).ToArray()).ToArray(), rows.Select(c => c.Length).ToArray());
+            for (int r = 0; r < rows.Length; r++)
+            {
+                Assert.That(continued[r].Tokens, Is.EqualTo(expected[r].Tokens), $"line {line}, row {r}");
+                Assert.That(continued[r].TokenLogProbs, Is.EqualTo(expected[r].TokenLogProbs).Within(1e-4f), $"line {line}, row {r}");
+                Assert.That(continued[r].TokenLogProbs, Is.EqualTo(forced[r]).Within(1e-4f), $"line {line}, row {r}, teacher-forced");
+            }
+            rows = rows.Select((c, r) => c.Concat(continued[r].Tokens).ToArray()).ToArray();
+        }
+        long all = reuse.PrefillTokens;
+        var c2 = new Rng(9);
+        reuse.SampleSteps(prompts[..3], one, ref c2);
+        Assert.That(reuse.PrefillTokens - all, Is.EqualTo(prompts[..3].Sum(c => c.Length)), "unrelated contexts are prefilled in full");
+    }
+
+    [Test]
     public void RowGroupsDecodedSideBySideMatchOneBatch()
     {
         // On the CPU the rows of a call are split into groups of whole contexts decoded on their own threads; the samples
