@@ -118,7 +118,8 @@ public sealed class TransformerLm : IDisposable
         DecodeGroup[] groups = [];
         try
         {
-            var continued = ReuseCachedRows && k == 1 ? TakeContinuation(prompts, maxNew) : null;
+            var continued = ReuseCachedRows && k == 1 && !_weightsChanged ? TakeContinuation(prompts, maxNew) : null;
+            _weightsChanged = false;
             if (continued is not null)
             {
                 groups = continued.Value.Groups;
@@ -214,6 +215,12 @@ public sealed class TransformerLm : IDisposable
     /// the same sequence of calls, but not always byte-identical to the same call made alone.</para>
     /// </summary>
     public bool ReuseCachedRows { get; set; }
+
+    private bool _weightsChanged;
+
+    /// <summary>Tells the model its weights changed (an optimiser step): the next <see cref="SampleSteps"/> call
+    /// prefills afresh, since keys and values cached under the old weights no longer hold.</summary>
+    public void WeightsChanged() => _weightsChanged = true;
 
     // Slots of a cache kept for continuations (positions stop at the context; each line adds its padding on top).
     private int ReuseCapacity => 2 * Config.Context;

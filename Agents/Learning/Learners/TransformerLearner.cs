@@ -23,6 +23,8 @@ public sealed class TransformerLearner : ILearner
     public TransformerLearner(TransformerLm lm, double weightDecay = 0.0, double gradClip = 1.0, int maxStepTokens = 40)
     {
         Lm = lm;
+        // Rollouts write line by line, each round's contexts extending the last round's rows: reuse their cache.
+        lm.ReuseCachedRows = true;
         GradClip = gradClip;
         MaxStepTokens = maxStepTokens;
         _optimizer = optim.AdamW(lm.Model.parameters(), lr: 1e-4, weight_decay: weightDecay);
@@ -190,6 +192,7 @@ public sealed class TransformerLearner : ILearner
             }
             double norm = GradClip > 0 ? nn.utils.clip_grad_norm_(model.parameters(), GradClip) : GradNorm(model);
             _optimizer.step();
+            Lm.WeightsChanged();
             Version++;
             return new UpdateResult(grad.Loss, norm, units);
         }
@@ -244,6 +247,7 @@ public sealed class TransformerLearner : ILearner
             var dst = Lm.Model.parameters().ToArray();
             for (int i = 0; i < src.Length; i++) dst[i].copy_(src[i]);
         }
+        Lm.WeightsChanged();
         Version = (int?)loaded.Metadata["learner_version"] ?? 0;
         string opt = Path.Combine(dir, "optimizer.bin");
         if (File.Exists(opt)) _optimizer.load_state_dict(opt);
