@@ -18,10 +18,13 @@ namespace Sim.Agents.Scoring;
 /// <para><b>Training targets.</b> ORM: the outcome, at the last line only (binary cross-entropy). PRM: each labelled
 /// line's exact step value (binary cross-entropy). Value: the trajectory's outcome at every line, i.e. the Monte-Carlo
 /// return of the rollout policy (squared error on the sigmoid output).</para>
+/// <para>BT and IRL models (<see cref="ScorerKind.Preference"/>, <see cref="ScorerKind.Discriminator"/>) learn from
+/// preference pairs and demonstrations instead (<c>RewardModel.Preferences.cs</c>); their reward is the head's logit
+/// at the last line.</para>
 /// <para><b>Scores</b> are sigmoid outputs in [0, 1], one per line; <see cref="TrajectoryScore.Outcome"/> is the last.</para>
-/// <para><b>Checkpoints</b> are folders with <c>config.json</c> (kind, shape), <c>tokenizer.json</c> and <c>model.bin</c>.</para>
+/// <para><b>Checkpoints</b> are folders with <c>config.json</c> (kind: orm, prm, value, bt or irl; shape), <c>tokenizer.json</c> and <c>model.bin</c>.</para>
 /// </summary>
-public sealed class RewardModel : INodeScorer, IDisposable
+public sealed partial class RewardModel : INodeScorer, IDisposable
 {
     private readonly Net _net;
 
@@ -44,9 +47,25 @@ public sealed class RewardModel : INodeScorer, IDisposable
     }
 
     /// <inheritdoc />
-    public string Name => Kind switch { ScorerKind.Outcome => "orm", ScorerKind.Process => "prm", _ => "value" };
+    public string Name => NameOf(Kind);
 
-    /// <summary>What the scores mean: outcome, process or value.</summary>
+    /// <summary>The name of a kind, as <c>sim train rm --kind</c> and checkpoints spell it: orm, prm, value, bt or irl.</summary>
+    public static string NameOf(ScorerKind kind) => kind switch
+    {
+        ScorerKind.Outcome => "orm", ScorerKind.Process => "prm", ScorerKind.Value => "value",
+        ScorerKind.Preference => "bt", ScorerKind.Discriminator => "irl",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The kind named <paramref name="name"/> (<see cref="NameOf"/>), or null for an unknown name.</summary>
+    public static ScorerKind? KindOf(string? name) => name switch
+    {
+        "orm" => ScorerKind.Outcome, "prm" => ScorerKind.Process, "value" => ScorerKind.Value,
+        "bt" => ScorerKind.Preference, "irl" => ScorerKind.Discriminator,
+        _ => null,
+    };
+
+    /// <summary>What the scores mean: outcome, process, value, preference (BT) or discriminator (IRL).</summary>
     public ScorerKind Kind { get; }
 
     /// <summary>The tokenizer.</summary>
@@ -59,14 +78,16 @@ public sealed class RewardModel : INodeScorer, IDisposable
     public TransformerConfig Config => _net.Backbone.Config;
 
     // Token ids of a trajectory and the index of each line's delimiter token; lines that do not fit the context are cut.
-    private (long[] Ids, int[] Ends) Encode(ScoringInput t)
+    private (long[] Ids, int[] Ends) Encode(ScoringInput t) => Encode(DemoPrompt.For(t.Env, t.Problem), t.Lines);
+
+    private (long[] Ids, int[] Ends) Encode(string prompt, IReadOnlyList<string> lines)
     {
         var ids = new List<long> { Tokenizer.BosId };
-        ids.AddRange(Tokenizer.Encode(DemoPrompt.For(t.Env, t.Problem)).Select(i => (long)i));
-        var ends = new int[t.Lines.Count];
-        for (int i = 0; i < t.Lines.Count; i++)
+        ids.AddRange(Tokenizer.Encode(prompt).Select(i => (long)i));
+        var ends = new int[lines.Count];
+        for (int i = 0; i < lines.Count; i++)
         {
-            var line = Tokenizer.Encode(t.Lines[i] + SimTokenizer.StepDelimiter);
+            var line = Tokenizer.Encode(lines[i] + SimTokenizer.StepDelimiter);
             if (ids.Count + line.Length > Config.Context) { ends[i] = -1; continue; }
             ids.AddRange(line.Select(x => (long)x));
             ends[i] = ids.Count - 1;
@@ -139,6 +160,8 @@ public sealed class RewardModel : INodeScorer, IDisposable
     public List<float> Train(IReadOnlyList<LabelledTrajectory> data, RewardModelConfig config, Action<int, float>? onStep = null)
     {
         config.Validate();
+        if (Kind is ScorerKind.Preference or ScorerKind.Discriminator)
+            throw new InvalidOperationException($"a {Name} model trains with {(Kind == ScorerKind.Preference ? nameof(TrainPreferences) : nameof(TrainDiscriminator))}");
         if (data.Count == 0) throw new ArgumentException("no training trajectories");
         var encoded = data.Select(d => (Enc: Encode(new ScoringInput(d.Env, d.Problem, d.Lines)), d)).ToArray();
         var optimizer = optim.AdamW(_net.parameters(), lr: config.LearningRate, weight_decay: config.WeightDecay);
@@ -246,11 +269,7 @@ public sealed class RewardModel : INodeScorer, IDisposable
         try
         {
             cfg = JsonNode.Parse(File.ReadAllText(cfgPath)) as JsonObject ?? throw new InvalidDataException("config.json is not an object");
-            kind = (string?)cfg["kind"] switch
-            {
-                "orm" => ScorerKind.Outcome, "prm" => ScorerKind.Process, "value" => ScorerKind.Value,
-                var k => throw new InvalidDataException($"unknown reward model kind '{k}'"),
-            };
+            kind = KindOf((string?)cfg["kind"]) ?? throw new InvalidDataException($"unknown reward model kind '{(string?)cfg["kind"]}'");
             shape = (cfg["model"] ?? throw new InvalidDataException("config.json has no model")).Deserialize<TransformerConfig>()!.Validate();
         }
         catch (JsonException ex) { throw new InvalidDataException($"config.json: {ex.Message}"); }

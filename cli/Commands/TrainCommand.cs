@@ -21,8 +21,10 @@ namespace Sim.Cli.Commands;
 /// (e.g. from <c>sim data demos</c>), with an optional greedy solve-rate evaluation on held-out problems.
 /// <c>sim train rm --kind orm|prm|value --env countdown --out CKPT</c>: trains a reward or value model on labelled
 /// trajectories and reports its calibration (ECE, AUC) against the environment's exact step values.
+/// <c>sim train rm --kind bt|irl</c>: a Bradley–Terry reward from preference pairs or a discriminator reward from
+/// demonstrations, with its agreement with the gold reward (<c>TrainCommand.Preferences.cs</c>).
 /// </summary>
-public static class TrainCommand
+public static partial class TrainCommand
 {
     /// <summary>Builds the command group.</summary>
     public static Command Create(CommandFactory f) => f.Group("train", "Train policies and reward models", Sft(f), RewardModelCommand(f), TrainRlCommand.Create(f));
@@ -119,7 +121,7 @@ public static class TrainCommand
 
     private static Command RewardModelCommand(CommandFactory f)
     {
-        var kind = new Option<string>("--kind") { Description = "orm, prm or value", Required = true };
+        var kind = new Option<string>("--kind") { Description = "orm, prm, value, bt (Bradley–Terry on preference pairs) or irl (discriminator of demonstrations against the policy's samples)", Required = true };
         var envName = new Option<string>("--env") { Description = "Environment that labels the trajectories", DefaultValueFactory = _ => "countdown" };
         var problems = new Option<int>("--problems") { Description = "Training problems", DefaultValueFactory = _ => 400 };
         var rollouts = new Option<int>("--rollouts") { Description = "Labelled rollouts per problem", DefaultValueFactory = _ => 4 };
@@ -130,22 +132,29 @@ public static class TrainCommand
         var layers = new Option<int>("--layers") { Description = "Transformer blocks", DefaultValueFactory = _ => 2 };
         var width = new Option<int>("--width") { Description = "Model width", DefaultValueFactory = _ => 96 };
         var heads = new Option<int>("--heads") { Description = "Attention heads", DefaultValueFactory = _ => 4 };
-        var context = new Option<int>("--context") { Description = "Context length in tokens", DefaultValueFactory = _ => 128 };
+        var context = new Option<int?>("--context") { Description = "Context length in tokens (default 128; 384 on judge)" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         var output = new Option<string>("--out") { Description = "Checkpoint folder to write", Required = true };
         var policy = new Option<string>("--policy") { Description = "The policy whose samples the model learns from: the one it will judge (see sim run --policy)", DefaultValueFactory = _ => RunCommand.DefaultPolicy };
         var source = new Option<string>("--source") { Description = "policy (samples of --policy) or generator (the older mixed generator: the simulated policy with random valid moves)", DefaultValueFactory = _ => "policy" };
         var labels = new Option<string>("--labels") { Description = "Step labels: exact (the environment's step values) or mc (Monte-Carlo completion success, Math-Shepherd)", DefaultValueFactory = _ => "exact" };
         var completions = new Option<int>("--completions") { Description = "Completions per step for --labels mc", DefaultValueFactory = _ => 4 };
-        return f.Make("rm", "Train an outcome/process reward model or value head on labelled samples of the policy it will judge; report ECE and AUC on held-out samples", ctx =>
+        var pairs = new Option<string?>("--pairs") { Description = "bt: JSONL preference pairs {prompt, chosen, rejected} (TRL's format; sim data export --format trl-dpo) instead of pairs from --env" };
+        var demos = new Option<string?>("--demos") { Description = "irl: JSONL demonstrations {prompt, completion} (sim data demos) instead of --env's reference solutions" };
+        return f.Make("rm", "Train a reward model (orm, prm, value on labelled samples of the policy it will judge; bt on preference pairs; irl on demonstrations against the policy's samples); report its agreement with the exact or gold reward on held-out samples", ctx =>
         {
-            var k = ctx.Get(kind)!.ToLowerInvariant() switch
+            var k = RewardModel.KindOf(ctx.Get(kind)!.Trim().ToLowerInvariant())
+                ?? throw new UsageException($"unknown --kind '{ctx.Get(kind)}'; use orm, prm, value, bt or irl");
+            if (ctx.Get(pairs) is not null && k != ScorerKind.Preference) throw new UsageException("--pairs applies to --kind bt");
+            if (ctx.Get(demos) is not null && k != ScorerKind.Discriminator) throw new UsageException("--demos applies to --kind irl");
+            if (k is ScorerKind.Preference or ScorerKind.Discriminator)
             {
-                "orm" => ScorerKind.Outcome,
-                "prm" => ScorerKind.Process,
-                "value" => ScorerKind.Value,
-                var x => throw new UsageException($"unknown --kind '{x}'; use orm, prm or value"),
-            };
+                if (ctx.Get(source)!.Trim().ToLowerInvariant() != "policy" || ctx.Get(labels)!.Trim().ToLowerInvariant() != "exact")
+                    throw new UsageException("--source and --labels apply to --kind orm, prm and value");
+                return LearnedReward(ctx, k, new LearnedRewardArgs(ctx.Get(envName)!, ctx.Get(pairs), ctx.Get(demos), ctx.Get(policy)!, ctx.Get(problems),
+                    ctx.Get(rollouts), ctx.Get(difficulty), ctx.Get(steps), ctx.Get(batch), ctx.Get(lr), ctx.Get(layers), ctx.Get(width), ctx.Get(heads),
+                    ctx.Get(context), ctx.Get(device)!, ctx.Get(output)!));
+            }
             var env = EnvironmentRegistry.Default.Get(ctx.Get(envName)!);
             if (!env.HasReferenceSolver) throw new UsageException($"'{env.Name}' has no reference solver for the rollout policy");
             int n = ctx.Get(problems), per = ctx.Get(rollouts);
@@ -158,7 +167,7 @@ public static class TrainCommand
             RewardModelConfig cfg;
             try
             {
-                shape = new TransformerConfig(tokenizer.VocabSize, ctx.Get(layers), ctx.Get(width), ctx.Get(heads), ctx.Get(context)).Validate();
+                shape = new TransformerConfig(tokenizer.VocabSize, ctx.Get(layers), ctx.Get(width), ctx.Get(heads), ctx.Get(context) ?? 128).Validate();
                 cfg = new RewardModelConfig(ctx.Get(steps), ctx.Get(batch), ctx.Get(lr), Seed: ctx.Seed).Validate();
             }
             catch (ArgumentException ex) { throw new UsageException(ex.Message); }
@@ -216,6 +225,6 @@ public static class TrainCommand
                 ctx.Out.WriteLine($"held-out final score vs outcome:    ECE {outcomes.Ece:F4}, AUC {outcomes.Auc:F4} ({outcomes.Count} trajectories)");
             }
             return ExitCodes.Ok;
-        }, kind, envName, problems, rollouts, difficulty, steps, batch, lr, layers, width, heads, context, device, output, policy, source, labels, completions);
+        }, kind, envName, problems, rollouts, difficulty, steps, batch, lr, layers, width, heads, context, device, output, policy, source, labels, completions, pairs, demos);
     }
 }

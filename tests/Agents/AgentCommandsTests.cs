@@ -115,4 +115,109 @@ public class AgentCommandsTests
         var again = new Sim.Agents.Scoring.PolicySampler(policy, Sim.Agents.Scoring.StepLabels.MonteCarlo, completions: 4).Generate(env, problems, 3, 7);
         Assert.That(again.Select(t => string.Join("|", t.Lines)), Is.EqualTo(data.Select(t => string.Join("|", t.Lines))), "deterministic");
     }
+
+    // A pairs file of an easy constructed case: five words a line, the gold reward #good − #bad, the better line chosen.
+    private string WritePairs(string name, int n, ulong seed)
+    {
+        string[] words = ["red", "blue", "green", "good", "bad"];
+        var rng = new Sim.Engine.Rng(seed);
+        string Line(out int gold)
+        {
+            var w = Enumerable.Range(0, 5).Select(_ => words[rng.NextInt(words.Length)]).ToArray();
+            gold = w.Count(x => x == "good") - w.Count(x => x == "bad");
+            return string.Join(" ", w);
+        }
+        var rows = new List<string>();
+        while (rows.Count < n)
+        {
+            string a = Line(out int ga), b = Line(out int gb);
+            if (ga == gb) continue;
+            var row = new JsonObject { ["prompt"] = $"Rate {rows.Count % 40}:\n", ["chosen"] = ga > gb ? a : b, ["rejected"] = ga > gb ? b : a };
+            rows.Add(row.ToJsonString());
+        }
+        string path = Path.Combine(_dir, name);
+        File.WriteAllLines(path, rows);
+        return path;
+    }
+
+    private static readonly string[] Tiny = ["--batch", "16", "--layers", "1", "--width", "32", "--heads", "2"];
+
+    [Test]
+    public void BradleyTerryOnAPairsFileAgreesWithItsHeldOutPreferences()
+    {
+        string dir = Path.Combine(_dir, "bt-file");
+        var r = Run(["train", "rm", "--kind", "bt", "--pairs", WritePairs("pairs.jsonl", 300, 1), "--steps", "50", "--lr", "5e-3", "--context", "48", .. Tiny, "--out", dir, "--json"]);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var s = JsonNode.Parse(r.Out)!;
+        Assert.That((string?)s["kind"], Is.EqualTo("bt"));
+        Assert.That((string?)s["source"], Is.EqualTo("pairs"));
+        Assert.That(s["env"], Is.Null);
+        Assert.That((int)s["test_pairs"]!, Is.GreaterThanOrEqualTo(30));
+        Assert.That((double)s["agreement_gold"]!, Is.GreaterThan(0.8));
+        Assert.That(s["agreement_judge"], Is.Null, "no judge labelled these pairs");
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.That((string?)config["kind"], Is.EqualTo("bt"));
+        Assert.That((string?)config["trained_on"]!["source"], Is.EqualTo("pairs"));
+    }
+
+    [Test]
+    public void BradleyTerryOnTheJudgeReportsAgreementWithTheJudgeAndWithGold()
+    {
+        var r = Run(["train", "rm", "--kind", "bt", "--env", "judge", "--difficulty", "1", "--problems", "40", "--rollouts", "4", "--steps", "40",
+            "--lr", "5e-3", "--context", "256", .. Tiny, "--out", Path.Combine(_dir, "bt-judge"), "--json"]);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var s = JsonNode.Parse(r.Out)!;
+        Assert.That((string?)s["source"], Is.EqualTo("judge"));
+        Assert.That((int)s["gold_pairs"]!, Is.GreaterThan(20));
+        Assert.That((double)s["agreement_gold"]!, Is.GreaterThan(0.75));
+        Assert.That((double)s["agreement_judge"]!, Is.GreaterThan(0.6));
+        Assert.That((double)s["outcome_auc"]!, Is.GreaterThan(0.75));
+    }
+
+    [Test]
+    public void IrlFromDemonstrationsRanksThePolicysCorrectSamplesHigher()
+    {
+        string demos = Path.Combine(_dir, "demos.jsonl");
+        Assert.That(Run("data", "demos", "--env", "countdown", "--style", "optimal", "--count", "40", "--difficulty", "1", "--out", demos).Code, Is.EqualTo(0));
+        var r = Run(["train", "rm", "--kind", "irl", "--env", "countdown", "--demos", demos, "--problems", "40", "--rollouts", "4", "--steps", "40",
+            "--lr", "5e-3", "--context", "96", .. Tiny, "--out", Path.Combine(_dir, "irl"), "--json"]);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var s = JsonNode.Parse(r.Out)!;
+        Assert.That((string?)s["kind"], Is.EqualTo("irl"));
+        Assert.That((int)s["difficulty"]!, Is.EqualTo(1), "the demonstrations' difficulty");
+        Assert.That((double)s["outcome_auc"]!, Is.GreaterThan(0.7));
+        Assert.That((double)s["agreement_gold"]!, Is.GreaterThan(0.7));
+    }
+
+    [Test]
+    public void BadPreferenceInputExitsWithTwo()
+    {
+        string empty = Path.Combine(_dir, "empty.jsonl"), notJson = Path.Combine(_dir, "notjson.jsonl"), noRejected = Path.Combine(_dir, "norej.jsonl"),
+            blank = Path.Combine(_dir, "blank.jsonl");
+        File.WriteAllText(empty, "\n");
+        File.WriteAllText(notJson, "{\"prompt\": \"p\", \"chosen\": \"a\", \"rejected\": \"b\"}\nnot json\n");
+        File.WriteAllText(noRejected, "{\"prompt\": \"p\", \"chosen\": \"a\"}\n");
+        File.WriteAllText(blank, "{\"prompt\": \"p\", \"chosen\": \"\", \"rejected\": \"b\"}\n");
+        string ckpt = Path.Combine(_dir, "ckpt");
+        foreach (var (args, says) in new (string[], string)[]
+        {
+            (["--kind", "bt", "--pairs", Path.Combine(_dir, "missing.jsonl")], "not found"),
+            (["--kind", "bt", "--pairs", empty], "no pairs"),
+            (["--kind", "bt", "--pairs", notJson], "notjson.jsonl:2"),
+            (["--kind", "bt", "--pairs", noRejected], "norej.jsonl:1"),
+            (["--kind", "bt", "--pairs", blank], "blank.jsonl:1"),
+            (["--kind", "orm", "--pairs", empty], "--pairs"),
+            (["--kind", "irl", "--demos", Path.Combine(_dir, "missing.jsonl")], "not found"),
+            (["--kind", "bt", "--source", "generator"], "--source"),
+            (["--kind", "bt", "--env", "countdown", "--rollouts", "1"], "--rollouts"),
+        })
+        {
+            var r = Run(["train", "rm", .. args, "--steps", "1", "--out", ckpt]);
+            Assert.That(r.Code, Is.EqualTo(2), string.Join(" ", args) + ": " + r.Err);
+            Assert.That(r.Err, Does.StartWith("error:"));
+            Assert.That(r.Err.Trim().Split('\n'), Has.Length.EqualTo(1), "one line");
+            Assert.That(r.Err, Does.Contain(says));
+        }
+        Assert.That(Directory.Exists(ckpt), Is.False, "nothing written");
+    }
 }
