@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using Sim.Agents.Data;
+using Sim.Agents.Learning.Algorithms;
+using Sim.Agents.Learning.Learners;
+using Sim.Systems.Learning;
 using Sim.Agents.Demonstrators;
 using Sim.Agents.Tokenization;
 using Sim.Agents.Torch;
@@ -35,7 +38,7 @@ public sealed class LearningSuite : IBenchSuite
     public string Name => "learning";
 
     /// <inheritdoc />
-    public string Description => "SFT training tokens/s and MFU, GRPO-style rollout tokens/s and its fraction of the matmul-peak bound";
+    public string Description => "SFT training tokens/s and MFU, GRPO-style rollout tokens/s and its fraction of the matmul-peak bound, seconds per GRPO iteration";
 
     /// <inheritdoc />
     public void Run(BenchReport report, bool quick, Action<double> progress)
@@ -76,7 +79,41 @@ public sealed class LearningSuite : IBenchSuite
                 $"the same rollouts prefilling every context at every line (ReuseCachedRows off), in turns with them (min {refilled[0]:F0}, max {refilled[^1]:F0}); "
                 + $"reuse gains x{median / refilledMedian:F2}");
         }
+        progress(0.9);
+        if (report.Wants("learning.rl_iteration_s"))
+        {
+            var seconds = RlIterations(TransformerLm.Create(cfg, tok, 1, device), quick);
+            report.Add("learning.rl_iteration_s", TorchBench.Median(seconds), "s",
+                $"one GRPO tick of sim train rl: {RlProblems} countdown problems x {RlSamples} samples rolled out line by line (up to 8 lines), "
+                + $"verified, then one update; fresh weights; median of {seconds.Length} (min {seconds[0]:F2}, max {seconds[^1]:F2})");
+        }
         progress(1);
+    }
+
+    /// <summary>Problems per timed GRPO iteration.</summary>
+    public const int RlProblems = 16;
+
+    /// <summary>Samples per problem in a timed GRPO iteration.</summary>
+    public const int RlSamples = 8;
+
+    // Ticks of the learning-run pipeline (spawn, rollout, experience, GRPO update), each timed alone after one warm tick.
+    private static double[] RlIterations(TransformerLm lm, bool quick)
+    {
+        using var learner = new TransformerLearner(lm);
+        var spec = new LearningRunSpec(new CountdownEnvironment(), Difficulty, learner, new Grpo(new GrpoConfig()), Seed: 1,
+            ProblemsPerTick: RlProblems, SamplesPerProblem: RlSamples, HeldOut: 1, MaxLines: 8);
+        using var world = World.Create(1);
+        var pipeline = LearningRun.Build(world, spec);
+        pipeline.Tick();
+        var seconds = new double[quick ? 3 : 5];
+        for (int i = 0; i < seconds.Length; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            pipeline.Tick();
+            seconds[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(seconds);
+        return seconds;
     }
 
     private readonly record struct TrainFigures(double TokensPerS, double FlopsPerS, int Batch, int Steps, double MeanRow, double MeanWidth);

@@ -39,9 +39,8 @@ public sealed class TransformerLearner : ILearner
     /// <summary>Tokens per written line at most.</summary>
     public int MaxStepTokens { get; }
 
-    /// <summary>Sequences per forward pass inside an update (the batch is split into micro-batches of this many, with
-    /// gradients accumulated, so memory stays bounded for any batch).</summary>
-    public int MicroBatch { get; init; } = 256;
+    /// <summary>Packed sequences per forward pass inside an update (the batch is split into micro-batches of this many).</summary>
+    public int MicroBatch { get; init; } = 64;
 
     /// <inheritdoc />
     public string Name => "transformer";
@@ -113,26 +112,89 @@ public sealed class TransformerLearner : ILearner
     /// <inheritdoc />
     public float[][] LogProbs(IReadOnlyList<ExperienceStep> steps) => ScoreUnder(Lm, steps);
 
-    /// <summary>Log-probability of every unit of every step under <paramref name="lm"/>, without gradients.</summary>
-    internal static float[][] ScoreUnder(TransformerLm lm, IReadOnlyList<ExperienceStep> steps)
+    // One packed sequence: the tokens, and where each step's units start in it.
+    private sealed record Packed(List<int> Tokens, List<(int Step, int Start)> Spans);
+
+    // Packs steps into sequences: a step whose context is the previous step's context followed by that step's units
+    // (the next line of the same episode) continues its sequence, so an episode costs one pass over its final length
+    // instead of one pass per line over a growing context. Steps whose contexts do not line up start a new sequence.
+    private static List<Packed> Pack(IReadOnlyList<ExperienceStep> steps)
     {
-        var result = new float[steps.Count][];
-        var seqs = new List<int[]>();
-        var lens = new List<int>();
-        var idx = new List<int>();
+        var packs = new List<Packed>();
+        Packed? open = null;
         for (int i = 0; i < steps.Count; i++)
         {
-            if (steps[i].Units.Length == 0) { result[i] = []; continue; }
-            var ctx = Context(steps[i]);
-            seqs.Add([.. ctx, .. steps[i].Units]);
-            lens.Add(ctx.Length);
-            idx.Add(i);
+            var s = steps[i];
+            if (s.Units.Length == 0) continue;
+            var ctx = Context(s);
+            bool continues = open is not null && open.Tokens.Count == ctx.Length && ctx.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(open.Tokens));
+            if (!continues)
+            {
+                open = new Packed([.. ctx], []);
+                packs.Add(open);
+            }
+            open!.Spans.Add((i, open.Tokens.Count));
+            open.Tokens.AddRange(s.Units);
         }
-        for (int b = 0; b < seqs.Count; b += 256)
+        return packs;
+    }
+
+    // Inputs and targets of a micro-batch of packed sequences, right-padded: position j predicts token j + 1.
+    private static (long[] X, long[] Y, int Width) Batch(List<Packed> packs)
+    {
+        int width = packs.Max(p => p.Tokens.Count) - 1;
+        var x = new long[packs.Count * width];
+        var y = new long[packs.Count * width];
+        for (int r = 0; r < packs.Count; r++)
         {
-            int n = Math.Min(256, seqs.Count - b);
-            var lp = lm.TokenLogProbs(seqs.GetRange(b, n), lens.GetRange(b, n));
-            for (int j = 0; j < n; j++) result[idx[b + j]] = lp[j];
+            var t = packs[r].Tokens;
+            for (int j = 0; j < t.Count - 1; j++) { x[r * width + j] = t[j]; y[r * width + j] = t[j + 1]; }
+        }
+        return (x, y, width);
+    }
+
+    // Log-probability of every token of a micro-batch ([rows, width]), with or without gradients (the caller's mode).
+    private static Tensor TokenLogProbs(TransformerLm lm, long[] x, long[] y, int rows, int width)
+    {
+        var logits = lm.Model.forward(tensor(x, [rows, width], device: lm.Device));
+        return nn.functional.log_softmax(logits, -1).gather(-1, tensor(y, [rows, width, 1], device: lm.Device)).squeeze(-1);
+    }
+
+    // Copies each step's unit log-probabilities out of a micro-batch's [rows, width] host array.
+    private static void Scatter(List<Packed> packs, IReadOnlyList<ExperienceStep> steps, float[] lp, int width, float[][] result)
+    {
+        for (int r = 0; r < packs.Count; r++)
+            foreach (var (step, start) in packs[r].Spans)
+            {
+                var units = steps[step].Units;
+                var dst = new float[units.Length];
+                for (int u = 0; u < units.Length; u++) dst[u] = lp[r * width + start + u - 1];
+                result[step] = dst;
+            }
+    }
+
+    private static void Check(TransformerLm lm, List<Packed> packs)
+    {
+        int longest = packs.Max(p => p.Tokens.Count);
+        if (longest > lm.Config.Context) throw new ArgumentException($"a sequence of {longest} tokens exceeds the context of {lm.Config.Context}");
+    }
+
+    /// <summary>Log-probability of every unit of every step under <paramref name="lm"/>, without gradients.</summary>
+    internal static float[][] ScoreUnder(TransformerLm lm, IReadOnlyList<ExperienceStep> steps, int microBatch = 64)
+    {
+        var result = new float[steps.Count][];
+        for (int i = 0; i < steps.Count; i++) result[i] = [];
+        var packs = Pack(steps);
+        if (packs.Count == 0) return result;
+        Check(lm, packs);
+        using var inference = inference_mode();
+        for (int b = 0; b < packs.Count; b += microBatch)
+        {
+            using var scope = NewDisposeScope();
+            var chunk = packs.GetRange(b, Math.Min(microBatch, packs.Count - b));
+            var (x, y, width) = Batch(chunk);
+            var lp = TokenLogProbs(lm, x, y, chunk.Count, width).cpu().data<float>().ToArray();
+            Scatter(chunk, steps, lp, width, result);
         }
         return result;
     }
@@ -144,52 +206,46 @@ public sealed class TransformerLearner : ILearner
     public UpdateResult Update(IReadOnlyList<ExperienceStep> steps, LossFunction loss, double learningRate)
     {
         var model = Lm.Model;
-        var live = Enumerable.Range(0, steps.Count).Where(i => steps[i].Units.Length > 0).ToArray();
         var lps = new float[steps.Count][];
         for (int i = 0; i < steps.Count; i++) lps[i] = [];
+        var packs = Pack(steps);
+        if (packs.Count > 0) Check(Lm, packs);
         foreach (var g in _optimizer.ParamGroups) g.LearningRate = learningRate;
         _optimizer.zero_grad();
         model.train();
         try
         {
-            // Pass 1 (no gradients) gives the loss function the current log-probabilities of the whole batch, since a
-            // loss may couple steps (DPO pairs, group baselines); pass 2 runs micro-batches with gradients and
-            // backpropagates Σ coef · log π. Dropout is off in this model, so both passes see the same function.
-            var scored = ScoreUnder(Lm, steps);
-            for (int i = 0; i < steps.Count; i++) lps[i] = scored[i];
+            // One forward pass with gradients over every micro-batch; the loss function sees the log-probabilities
+            // of the whole batch at once (a loss may couple steps: DPO pairs, group baselines); then one backward pass
+            // of Σ coef · log π through all of them.
+            using var scope = NewDisposeScope();
+            var parts = new List<(Tensor Lp, List<Packed> Chunk, int Width)>();
+            for (int b = 0; b < packs.Count; b += MicroBatch)
+            {
+                var chunk = packs.GetRange(b, Math.Min(MicroBatch, packs.Count - b));
+                var (x, y, width) = Batch(chunk);
+                var lp = TokenLogProbs(Lm, x, y, chunk.Count, width);
+                Scatter(chunk, steps, lp.detach().cpu().data<float>().ToArray(), width, lps);
+                parts.Add((lp, chunk, width));
+                TrainedTokens += chunk.Sum(p => p.Tokens.Count - 1);
+            }
             var grad = loss(lps, null);
             long units = 0;
-            for (int b = 0; b < live.Length; b += MicroBatch)
+            Tensor? total = null;
+            foreach (var (lp, chunk, width) in parts)
             {
-                using var scope = NewDisposeScope();
-                var chunk = live.AsSpan(b, Math.Min(MicroBatch, live.Length - b)).ToArray();
-                int width = chunk.Max(i => Context(steps[i]).Length + steps[i].Units.Length) - 1;
-                if (width + 1 > Lm.Config.Context) throw new ArgumentException($"a step of {width + 1} tokens exceeds the context of {Lm.Config.Context}");
-                var x = new long[chunk.Length * width];
-                var y = new long[chunk.Length * width];
-                var c = new float[chunk.Length * width];
-                for (int r = 0; r < chunk.Length; r++)
-                {
-                    var s = steps[chunk[r]];
-                    var ctx = Context(s);
-                    int len = ctx.Length + s.Units.Length;
-                    for (int j = 0; j < len - 1; j++)
+                var c = new float[chunk.Count * width];
+                for (int r = 0; r < chunk.Count; r++)
+                    foreach (var (step, start) in chunk[r].Spans)
                     {
-                        x[r * width + j] = j < ctx.Length ? ctx[j] : s.Units[j - ctx.Length];
-                        int t = j + 1;
-                        if (t >= ctx.Length)
-                        {
-                            y[r * width + j] = s.Units[t - ctx.Length];
-                            c[r * width + j] = grad.PolicyGrad[chunk[r]][t - ctx.Length];
-                            units++;
-                        }
+                        var g = grad.PolicyGrad[step];
+                        for (int u = 0; u < g.Length; u++) c[r * width + start + u - 1] = g[u];
+                        units += g.Length;
                     }
-                    TrainedTokens += len - 1;
-                }
-                var logits = model.forward(tensor(x, [chunk.Length, width], device: Lm.Device));
-                var lp = nn.functional.log_softmax(logits, -1).gather(-1, tensor(y, [chunk.Length, width, 1], device: Lm.Device)).squeeze(-1);
-                (lp * tensor(c, [chunk.Length, width], device: Lm.Device)).sum().backward();
+                var term = (lp * tensor(c, [chunk.Count, width], device: Lm.Device)).sum();
+                total = total is null ? term : total + term;
             }
+            total?.backward();
             double norm = GradClip > 0 ? nn.utils.clip_grad_norm_(model.parameters(), GradClip) : GradNorm(model);
             _optimizer.step();
             Lm.WeightsChanged();
