@@ -73,7 +73,7 @@ public sealed class Rollouts(int maxLines = 12)
                 var v = s.Kind == StepKind.Step ? env.CheckStep(ep.Problem, ep.State, s.Text) : new StepVerdict(VerdictKind.Ok, "", 0, ep.State, Solvability.Unknown, false);
                 steps[i].Add(s with { Reward = v.ProcessReward, Verdict = v.Kind, Solvable = v.SolvableFromHere });
                 rewards[i].Add(new ProcessReward(steps[i].Count - 1, v.ProcessReward, v.Kind, RewardSource.Verifier));
-                open[i] = ep with { State = v.Valid ? v.State : ep.State, Lines = lines };
+                open[i] = ep with { State = v.Valid ? v.State : ep.State, Lines = lines, Last = s };
                 if (learner.AnswersWithSteps && (v.Terminal || !v.Valid))
                     outcome[i] = Answer(env, ep.Problem, string.Join("; ", lines), steps[i].Count - 1);
             }

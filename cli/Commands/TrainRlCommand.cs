@@ -137,6 +137,7 @@ public static partial class TrainRlCommand
                 LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur);
             using var world = World.Create(ctx.Seed);
             var pipeline = LearningRun.Build(world, spec);
+            if (ctx.Profile) pipeline.EnableProfiling();
             var state = world.Resources.Get<LearningState>();
             var log = world.Resources.Get<LearningLog>();
             if (outDir is not null) LearningCheckpoint.SaveInit(outDir, learner);
@@ -203,6 +204,8 @@ public static partial class TrainRlCommand
                 report["sft_control_solve_rate"] = EvaluationSystem.SolveRate(spec with { Learner = controlLearner }, state.HeldOut);
                 report["sft_control_steps"] = extra;
             }
+            if (pipeline.Profiler is { } prof)
+                report["profile"] = new JsonArray(prof.Entries().Select(e => (JsonNode?)new JsonObject { ["system"] = e.Path, ["total_ms"] = e.TotalMs }).ToArray());
             report["seconds"] = total.Elapsed.TotalSeconds;
             if (ctx.Get(plot) is { } png) LearningPlot.SavePng(log, $"{o.Algo} on {env.Name} d{d}, {o.Policy}", png);
             if (ctx.Json) ctx.Out.WriteLine(report.ToJsonString());
@@ -212,6 +215,7 @@ public static partial class TrainRlCommand
                                   $"after {state.PolicyVersion} updates ({log.EpisodesBuffered} episodes, {rlSeconds:F0}s)");
                 if (final.PoolSolveRate is { } pr) ctx.Out.WriteLine($"training pool: {initEval.PoolSolveRate:P1} -> {pr:P1}");
                 if (report["sft_control_solve_rate"] is { } c) ctx.Out.WriteLine($"control (SFT continued for the same time): {(double)c:P1}");
+                if (pipeline.Profiler is { } profiler) foreach (var e in profiler.Entries()) ctx.Out.WriteLine($"  {e.Path,-40} {e.TotalMs,10:F0} ms");
             }
             return ExitCodes.Ok;
         }, algo, policy, init, envName, difficulty, iterations, problems, samples, lr, kl, epochs, buffer, staleness, lengthPenalty, curriculum,

@@ -68,7 +68,7 @@ public sealed class TransformerLearner : ILearner
         var asked = new List<int>(open.Count);
         for (int i = 0; i < open.Count; i++)
         {
-            var ctx = Lm.EncodeContext(open[i].Prompt, open[i].Lines);
+            var ctx = Continue(open[i]);
             if (ctx.Length + MaxStepTokens > Lm.Config.Context)
             {
                 result[i] = new ExperienceStep("", StepKind.Step, ctx, [], [], 0, VerdictKind.Malformed, Solvability.Unknown, EndsEpisode: true);
@@ -106,6 +106,18 @@ public sealed class TransformerLearner : ILearner
         return new ExperienceStep(completion, StepProtocol.Classify(completion), ctx, units, new float[units.Length], 0, VerdictKind.Ok, Solvability.Unknown);
     }
 
+    // The context of an episode's next line: its last step's context and tokens, closed with the delimiter when the
+    // line was cut at the cap; the prompt encoded afresh at the start. Conditioning on the sampled tokens themselves,
+    // not on a re-encoding of their text, keeps training on exactly what was sampled, lets an episode's steps pack
+    // into one sequence, and lets the sampler continue its cached rows.
+    private int[] Continue(OpenEpisode ep)
+    {
+        if (ep.Last is not { Context: int[] ctx } last) return Lm.EncodeContext(ep.Prompt, ep.Lines);
+        int delimiter = Lm.Tokenizer.StepDelimiterId;
+        bool closed = last.Units.Length > 0 && last.Units[^1] == delimiter;
+        return closed ? [.. ctx, .. last.Units] : [.. ctx, .. last.Units, delimiter];
+    }
+
     private static int[] Context(ExperienceStep s) =>
         s.Context as int[] ?? throw new ArgumentException("the step was not written by a transformer policy");
 
@@ -115,9 +127,9 @@ public sealed class TransformerLearner : ILearner
     // One packed sequence: the tokens, and where each step's units start in it.
     private sealed record Packed(List<int> Tokens, List<(int Step, int Start)> Spans);
 
-    // Packs steps into sequences: a step whose context is the previous step's context followed by that step's units
-    // (the next line of the same episode) continues its sequence, so an episode costs one pass over its final length
-    // instead of one pass per line over a growing context. Steps whose contexts do not line up start a new sequence.
+    // Packs steps into sequences: a step whose context extends the previous step's context and units (the next line of
+    // the same episode) continues its sequence, so an episode costs one pass over its final length instead of one pass
+    // per line over a growing context. Steps whose contexts do not line up start a new sequence.
     private static List<Packed> Pack(IReadOnlyList<ExperienceStep> steps)
     {
         var packs = new List<Packed>();
@@ -127,12 +139,14 @@ public sealed class TransformerLearner : ILearner
             var s = steps[i];
             if (s.Units.Length == 0) continue;
             var ctx = Context(s);
-            bool continues = open is not null && open.Tokens.Count == ctx.Length && ctx.AsSpan().SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(open.Tokens));
+            bool continues = open is not null && open.Tokens.Count <= ctx.Length
+                && ctx.AsSpan(0, open.Tokens.Count).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(open.Tokens));
             if (!continues)
             {
                 open = new Packed([.. ctx], []);
                 packs.Add(open);
             }
+            else open!.Tokens.AddRange(ctx.AsSpan(open.Tokens.Count).ToArray()); // e.g. the delimiter after a line cut at the cap
             open!.Spans.Add((i, open.Tokens.Count));
             open.Tokens.AddRange(s.Units);
         }
