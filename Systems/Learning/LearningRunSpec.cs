@@ -20,6 +20,7 @@ namespace Sim.Systems.Learning;
 /// <param name="LengthPenalty">Shaping coefficient: the return loses this much per unit written (0 = off).</param>
 /// <param name="Curriculum">Curriculum settings, or null for a fixed difficulty.</param>
 /// <param name="UseReference">Keep a frozen copy of the starting policy as the KL/DPO reference.</param>
+/// <param name="RewardModel">When set, returns come from this learned reward model instead of the verifier.</param>
 public sealed record LearningRunSpec(
     IEnvironment Env,
     int Difficulty,
@@ -35,4 +36,5 @@ public sealed record LearningRunSpec(
     int MaxLines = 12,
     double LengthPenalty = 0,
     CurriculumConfig? Curriculum = null,
-    bool UseReference = true);
+    bool UseReference = true,
+    Sim.Agents.Scoring.INodeScorer? RewardModel = null);

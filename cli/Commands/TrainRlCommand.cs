@@ -59,6 +59,7 @@ public static partial class TrainRlCommand
         var demos = new Option<int?>("--demos") { Description = "Optimal demonstrations for the SFT start" };
         var sftSteps = new Option<int?>("--sft-steps") { Description = "SFT steps for the start" };
         var control = new Option<bool>("--no-control") { Description = "Skip the SFT control run" };
+        var reward = new Option<string?>("--reward-model") { Description = "Reward checkpoint (sim train rm: orm, bt or irl) that gives the returns instead of the verifier; the verifier's outcome is still reported" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         return f.Make("rl", "Reinforcement learning from verified rollouts: expert iteration, REINFORCE, RLOO, GRPO, PPO, DPO", ctx =>
         {
@@ -133,8 +134,16 @@ public static partial class TrainRlCommand
             if (algorithm.NeedsValueHead && !learner.HasValueHead)
                 throw new UsageException($"--algo {o.Algo} needs a value head; the {learner.Name} learner has none (use --policy tabular, or grpo/rloo/reinforce, which need none)");
 
+            Sim.Agents.Scoring.RewardModel? rewardModel = null;
+            if (ctx.Get(reward) is { } rmPath)
+            {
+                try { rewardModel = Sim.Agents.Scoring.RewardModel.Load(rmPath, dev); }
+                catch (Exception e) when (e is FileNotFoundException or InvalidDataException) { throw new UsageException($"--reward-model: {SimApp.FirstLine(e.Message)}"); }
+                report["reward_model"] = rmPath;
+            }
+            using var __ = rewardModel;
             var spec = new LearningRunSpec(env, d, learner, algorithm, ctx.Seed, perTick, k, bufferCfg, poolSize, held, ctx.Get(evalEvery),
-                LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur);
+                LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur, RewardModel: rewardModel);
             using var world = World.Create(ctx.Seed);
             var pipeline = LearningRun.Build(world, spec);
             if (ctx.Profile) pipeline.EnableProfiling();
@@ -186,7 +195,7 @@ public static partial class TrainRlCommand
             report["levels"] = new JsonArray(log.Levels.Distinct().Select(x => (JsonNode?)x).ToArray());
             report["curve"] = new JsonArray(log.Updates.Select(u => (JsonNode?)new JsonObject
             {
-                ["version"] = u.Version, ["solve_rate"] = u.SolveRate, ["loss"] = Finite(u.Stats.GetValueOrDefault("loss", double.NaN)),
+                ["version"] = u.Version, ["solve_rate"] = u.SolveRate, ["reward"] = Finite(u.Stats.GetValueOrDefault("reward", double.NaN)), ["loss"] = Finite(u.Stats.GetValueOrDefault("loss", double.NaN)),
                 ["kl"] = Finite(u.Stats.GetValueOrDefault("kl", double.NaN)), ["entropy"] = Finite(u.Stats.GetValueOrDefault("entropy", double.NaN)),
             }).ToArray());
             if (outDir is not null)
@@ -219,7 +228,7 @@ public static partial class TrainRlCommand
             }
             return ExitCodes.Ok;
         }, algo, policy, init, envName, difficulty, iterations, problems, samples, lr, kl, epochs, buffer, staleness, lengthPenalty, curriculum,
-           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, device);
+           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, device);
     }
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;

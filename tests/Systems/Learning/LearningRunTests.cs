@@ -121,6 +121,29 @@ public class LearningRunTests
     }
 
     [Test]
+    public void ALearnedRewardModelGivesTheReturns()
+    {
+        using var learner = new TabularLearner();
+        using var world = World.Create(3);
+        // A "reward model" that prefers short trajectories: the return is 1 / lines, whatever the verifier says.
+        var spec = Spec(learner, new Grpo(new GrpoConfig(0.5))) with { RewardModel = new ShortIsGood() };
+        var p = LearningRun.Build(world, spec);
+        p.Tick();
+        var u = world.Resources.Get<LearningLog>().Updates[0];
+        Assert.That(u.Stats["reward"], Is.GreaterThan(0.3).And.LessThan(1.0));
+        Assert.That(u.Stats["reward"], Is.Not.EqualTo(u.SolveRate).Within(0.05), "the returns are the model's, not the verifier's");
+    }
+
+    private sealed class ShortIsGood : Sim.Agents.Scoring.INodeScorer
+    {
+        public string Name => "short";
+        public void Score(IReadOnlyList<Sim.Agents.Scoring.ScoreRequest> requests, Span<double> scores)
+        {
+            for (int i = 0; i < requests.Count; i++) scores[i] = 1.0 / requests[i].Lines.Count;
+        }
+    }
+
+    [Test]
     public void PpoRefusesALearnerWithoutAValueHead()
     {
         var spec = Spec(new NoValueHead(), new Ppo(new PpoConfig()));
