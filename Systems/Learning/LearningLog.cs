@@ -10,6 +10,9 @@ public sealed class LearningLog
     /// <summary>One row per evaluation.</summary>
     public List<EvalRecord> Evals { get; } = [];
 
+    /// <summary>One row per training round of the online reward model.</summary>
+    public List<RewardModelRecord> RewardModel { get; } = [];
+
     /// <summary>Difficulty of each tick's problems, in tick order.</summary>
     public List<int> Levels { get; } = [];
 

@@ -8,9 +8,9 @@ namespace Sim.Systems.Learning;
 /// <list type="table">
 /// <item><term>spawn</term><description><see cref="CurriculumSystem"/> (when set), <see cref="TaskSpawnSystem"/></description></item>
 /// <item><term>policy</term><description><see cref="RolloutSystem"/>: the learner writes, the verifiers judge</description></item>
-/// <item><term>reward_models</term><description><see cref="LearnedRewardSystem"/> and <see cref="LengthPenaltySystem"/> (when set)</description></item>
+/// <item><term>reward_models</term><description><see cref="LearnedRewardSystem"/>, <see cref="OnlineRewardSystem"/> and <see cref="LengthPenaltySystem"/> (when set)</description></item>
 /// <item><term>episodes</term><description><see cref="ExperienceSystem"/>: episodes to the buffer</description></item>
-/// <item><term>learning</term><description><see cref="LearningSystem"/>: the algorithm's update</description></item>
+/// <item><term>learning</term><description><see cref="LearningSystem"/>: the algorithm's update; <see cref="OnlineRewardTrainingSystem"/> (when set)</description></item>
 /// <item><term>metrics</term><description><see cref="EvaluationSystem"/>: held-out greedy solve rate every N updates</description></item>
 /// </list>
 /// Resources: <see cref="LearningState"/>, <see cref="ExperienceBuffer"/>, <see cref="LearningLog"/>.
@@ -38,9 +38,15 @@ public static class LearningRun
         p.Add(Stages.Spawn, new TaskSpawnSystem());
         p.Add(Stages.Policy, new RolloutSystem());
         if (spec.RewardModel is { } rm) p.Add(Stages.RewardModels, new LearnedRewardSystem(rm));
+        if (spec.Online is { } online)
+        {
+            world.Resources.Set(online);
+            p.Add(Stages.RewardModels, new OnlineRewardSystem());
+        }
         if (spec.LengthPenalty > 0) p.Add(Stages.RewardModels, new LengthPenaltySystem(spec.LengthPenalty));
         p.Add(Stages.Episodes, new ExperienceSystem());
         p.Add(Stages.Learning, new LearningSystem());
+        if (spec.Online is not null) p.Add(Stages.Learning, new OnlineRewardTrainingSystem());
         p.Add(Stages.Metrics, new EvaluationSystem());
         return p;
     }

@@ -21,6 +21,7 @@ namespace Sim.Systems.Learning;
 /// <param name="Curriculum">Curriculum settings, or null for a fixed difficulty.</param>
 /// <param name="UseReference">Keep a frozen copy of the starting policy as the KL/DPO reference.</param>
 /// <param name="RewardModel">When set, returns come from this learned reward model instead of the verifier.</param>
+/// <param name="Online">When set, a reward model trained online from the run's experience (see <see cref="OnlineRewardModel"/>).</param>
 public sealed record LearningRunSpec(
     IEnvironment Env,
     int Difficulty,
@@ -37,4 +38,5 @@ public sealed record LearningRunSpec(
     double LengthPenalty = 0,
     CurriculumConfig? Curriculum = null,
     bool UseReference = true,
-    Sim.Agents.Scoring.INodeScorer? RewardModel = null);
+    Sim.Agents.Scoring.INodeScorer? RewardModel = null,
+    OnlineRewardModel? Online = null);

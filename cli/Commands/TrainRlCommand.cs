@@ -60,6 +60,9 @@ public static partial class TrainRlCommand
         var sftSteps = new Option<int?>("--sft-steps") { Description = "SFT steps for the start" };
         var control = new Option<bool>("--no-control") { Description = "Skip the SFT control run" };
         var reward = new Option<string?>("--reward-model") { Description = "Reward checkpoint (sim train rm: orm, bt or irl) that gives the returns instead of the verifier; the verifier's outcome is still reported" };
+        var onlineRm = new Option<string?>("--online-rm") { Description = "Train a reward model online from the run's own experience with Monte-Carlo step labels: prm, orm or value" };
+        var onlineEvery = new Option<int>("--online-rm-every") { Description = "Train the online reward model and log its calibration every N updates", DefaultValueFactory = _ => 5 };
+        var onlineCoef = new Option<double>("--online-rm-coef") { Description = "Weight of the online model's mean step score added to each return (0 = train and log only)", DefaultValueFactory = _ => 0.1 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
         return f.Make("rl", "Reinforcement learning from verified rollouts: expert iteration, REINFORCE, RLOO, GRPO, PPO, DPO", ctx =>
         {
@@ -142,8 +145,29 @@ public static partial class TrainRlCommand
                 report["reward_model"] = rmPath;
             }
             using var __ = rewardModel;
+            OnlineRewardModel? online = null;
+            if (ctx.Get(onlineRm) is { } kindName)
+            {
+                var kind = kindName.Trim().ToLowerInvariant() switch
+                {
+                    "prm" => Sim.Agents.Scoring.ScorerKind.Process,
+                    "orm" => Sim.Agents.Scoring.ScorerKind.Outcome,
+                    "value" => Sim.Agents.Scoring.ScorerKind.Value,
+                    var x => throw new UsageException($"unknown --online-rm '{x}'; use prm, orm or value"),
+                };
+                if (ctx.Get(resume)) throw new UsageException("--resume does not restore an online reward model; run without --online-rm");
+                var tokenizer = SimTokenizer.CreateDefault();
+                var shape = new TransformerConfig(tokenizer.VocabSize, Layers: 2, Width: 64, Heads: 4, Context: 192);
+                try
+                {
+                    online = new OnlineRewardModel(Sim.Agents.Scoring.RewardModel.Create(kind, shape, tokenizer, ctx.Seed, dev),
+                        new OnlineRewardConfig(kind, ctx.Get(onlineEvery), Coefficient: ctx.Get(onlineCoef)));
+                }
+                catch (ArgumentException e) { throw new UsageException(e.Message); }
+            }
+            using var ___ = online?.Model;
             var spec = new LearningRunSpec(env, d, learner, algorithm, ctx.Seed, perTick, k, bufferCfg, poolSize, held, ctx.Get(evalEvery),
-                LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur, RewardModel: rewardModel);
+                LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur, RewardModel: rewardModel, Online: online);
             using var world = World.Create(ctx.Seed);
             var pipeline = LearningRun.Build(world, spec);
             if (ctx.Profile) pipeline.EnableProfiling();
@@ -198,6 +222,12 @@ public static partial class TrainRlCommand
                 ["version"] = u.Version, ["solve_rate"] = u.SolveRate, ["reward"] = Finite(u.Stats.GetValueOrDefault("reward", double.NaN)), ["loss"] = Finite(u.Stats.GetValueOrDefault("loss", double.NaN)),
                 ["kl"] = Finite(u.Stats.GetValueOrDefault("kl", double.NaN)), ["entropy"] = Finite(u.Stats.GetValueOrDefault("entropy", double.NaN)),
             }).ToArray());
+            if (log.RewardModel.Count > 0)
+                report["online_rm_calibration"] = new JsonArray(log.RewardModel.Select(m => (JsonNode?)new JsonObject
+                {
+                    ["version"] = m.Version, ["step_ece"] = Finite(m.StepEce), ["step_auc"] = Finite(m.StepAuc),
+                    ["outcome_ece"] = Finite(m.OutcomeEce), ["outcome_auc"] = Finite(m.OutcomeAuc), ["steps"] = m.Steps, ["loss"] = Finite(m.Loss),
+                }).ToArray());
             if (outDir is not null)
             {
                 learner.Save(Path.Combine(outDir, "final"));
@@ -228,7 +258,7 @@ public static partial class TrainRlCommand
             }
             return ExitCodes.Ok;
         }, algo, policy, init, envName, difficulty, iterations, problems, samples, lr, kl, epochs, buffer, staleness, lengthPenalty, curriculum,
-           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, device);
+           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, onlineRm, onlineEvery, onlineCoef, device);
     }
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;

@@ -144,6 +144,26 @@ public class LearningRunTests
     }
 
     [Test]
+    public void MonteCarloLabelsAreTheShareOfCorrectOutcomesThroughEachPrefix()
+    {
+        using var learner = new TabularLearner();
+        var env = new CountdownEnvironment();
+        var tasks = Enumerable.Range(0, 6).Select(i => new Rollouts.Task(env.Sample((ulong)i, 1), i)).ToArray();
+        var t = new Rollouts().Run(learner, env, tasks, 16, greedy: false, seed: 2, firstId: 0);
+        var labels = OnlineRewardModel.MonteCarloLabels(env, t);
+        for (int i = 0; i < t.Count; i++)
+        {
+            // The first line's label: the share of correct samples of the problem that opened with the same line.
+            var same = t.Where(x => x.Problem.Id == t[i].Problem.Id && x.Steps[0].Text == t[i].Steps[0].Text).ToList();
+            Assert.That(labels[i].StepValues[0], Is.EqualTo(same.Count(x => x.Correct) / (float)same.Count).Within(1e-6));
+            // The last line's label is the trajectory's own outcome unless a sibling shares the whole path.
+            Assert.That(labels[i].Outcome, Is.EqualTo(t[i].Correct ? 1f : 0f));
+        }
+        var exact = OnlineRewardModel.ExactLabels(env, t);
+        Assert.That(exact.SelectMany(x => x.StepValues).All(v => v is 0f or 1f), "countdown knows every step's solvability");
+    }
+
+    [Test]
     public void PpoRefusesALearnerWithoutAValueHead()
     {
         var spec = Spec(new NoValueHead(), new Ppo(new PpoConfig()));
