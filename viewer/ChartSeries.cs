@@ -35,10 +35,11 @@ public sealed class ChartSeries
         else list.Add((tick, value));
     }
 
-    /// <summary>The metrics to chart: reward, solve rate and loss when recorded, otherwise the first three recorded.</summary>
+    /// <summary>The metrics to chart: reward, solve rate and loss when recorded (and a learning run's KL and entropy),
+    /// otherwise the first three recorded.</summary>
     public IReadOnlyList<string> Preferred()
     {
-        string[] wanted = ["reward", "solve_rate", "loss"];
+        string[] wanted = ["reward", "solve_rate", "loss", "kl", "entropy"];
         var have = wanted.Where(Series.ContainsKey).ToList();
         foreach (var name in Series.Keys)
         {

@@ -54,6 +54,7 @@ public static partial class TrainRlCommand
         var output = new Option<string?>("--out") { Description = "Folder for checkpoints and the final policy" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N updates (needs --out)", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out" };
+        var replay = new Option<string?>("--replay") { Description = "Record the run (episodes and learning curves) to this replay file for sim view" };
         var plot = new Option<string?>("--plot") { Description = "Write learning curves (reward, solve rate, loss, KL, entropy) to this PNG" };
         var quick = new Option<bool>("--quick") { Description = "The reference configuration: countdown with 3 numbers, converged SFT start, RL, control; under 15 minutes on 2 cores" };
         var demos = new Option<int?>("--demos") { Description = "Optimal demonstrations for the SFT start" };
@@ -171,6 +172,8 @@ public static partial class TrainRlCommand
             using var world = World.Create(ctx.Seed);
             var pipeline = LearningRun.Build(world, spec);
             if (ctx.Profile) pipeline.EnableProfiling();
+            using var writer = ctx.Get(replay) is { } replayPath ? Sim.Replay.ReplayWriter.Create(replayPath, LearningRecording.Header(spec, iters, VersionCommand.CodeVersion)) : null;
+            if (writer is not null) LearningRecording.AddTo(pipeline, writer);
             var state = world.Resources.Get<LearningState>();
             var log = world.Resources.Get<LearningLog>();
             if (outDir is not null) LearningCheckpoint.SaveInit(outDir, learner);
@@ -245,6 +248,7 @@ public static partial class TrainRlCommand
             }
             if (pipeline.Profiler is { } prof)
                 report["profile"] = new JsonArray(prof.Entries().Select(e => (JsonNode?)new JsonObject { ["system"] = e.Path, ["total_ms"] = e.TotalMs }).ToArray());
+            writer?.Dispose(); // writes the footer; the replay is complete from here on
             report["seconds"] = total.Elapsed.TotalSeconds;
             if (ctx.Get(plot) is { } png) LearningPlot.SavePng(log, $"{o.Algo} on {env.Name} d{d}, {o.Policy}", png);
             if (ctx.Json) ctx.Out.WriteLine(report.ToJsonString());
@@ -258,7 +262,7 @@ public static partial class TrainRlCommand
             }
             return ExitCodes.Ok;
         }, algo, policy, init, envName, difficulty, iterations, problems, samples, lr, kl, epochs, buffer, staleness, lengthPenalty, curriculum,
-           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, onlineRm, onlineEvery, onlineCoef, device);
+           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, onlineRm, onlineEvery, onlineCoef, replay, device);
     }
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;
