@@ -56,7 +56,7 @@ public static partial class TrainRlCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint in --out" };
         var replay = new Option<string?>("--replay") { Description = "Record the run (episodes and learning curves) to this replay file for sim view" };
         var plot = new Option<string?>("--plot") { Description = "Write learning curves (reward, solve rate, loss, KL, entropy) to this PNG" };
-        var quick = new Option<bool>("--quick") { Description = "The reference configuration: countdown with 3 numbers, converged SFT start, RL, control; under 15 minutes on 2 cores" };
+        var quick = new Option<bool>("--quick") { Description = "The reference configuration (about a minute of RL after the SFT start, then the control); without it the RL phase runs three times as long" };
         var demos = new Option<int?>("--demos") { Description = "Optimal demonstrations for the SFT start" };
         var sftSteps = new Option<int?>("--sft-steps") { Description = "SFT steps for the start" };
         var control = new Option<bool>("--no-control") { Description = "Skip the SFT control run" };
@@ -75,11 +75,11 @@ public static partial class TrainRlCommand
             env.Difficulty.Check(d);
             bool tabular = o.Policy == "tabular";
             if (tabular && env is not IStepEnumerator) throw new UsageException($"--policy tabular needs an environment that lists its candidate steps; '{env.Name}' does not");
-            var defaults = Defaults.For(o.Algo, tabular);
+            var defaults = Defaults.For(o.Algo, tabular, o.Quick);
             int iters = ctx.Get(iterations) ?? defaults.Iterations;
             int perTick = ctx.Get(problems) ?? defaults.Problems;
             int k = ctx.Get(samples) ?? defaults.Samples;
-            int held = ctx.Get(heldOut) ?? (tabular ? 200 : 300);
+            int held = ctx.Get(heldOut) ?? defaults.HeldOut;
             int? poolSize = ctx.Get(pool) ?? (tabular ? 256 : null);
             if (iters < 1 || perTick < 1 || k < 1 || held < 1 || poolSize is < 1) throw new UsageException("--iterations, --problems, --samples, --heldout and --pool must be >= 1");
             var bufferCfg = new BufferConfig(ctx.Get(buffer)!.Trim().ToLowerInvariant() switch
@@ -124,7 +124,7 @@ public static partial class TrainRlCommand
             }
             else
             {
-                int nDemos = ctx.Get(demos) ?? 2000, steps = ctx.Get(sftSteps) ?? 6000;
+                int nDemos = ctx.Get(demos) ?? defaults.Demos, steps = ctx.Get(sftSteps) ?? defaults.SftSteps;
                 if (nDemos < 1 || steps < 1) throw new UsageException("--demos and --sft-steps must be >= 1");
                 demoRows = Demos(env, d, nDemos, ctx.Seed);
                 sft = ctx.WithProgress("sft start", p => SftRun.Train(demoRows, steps, ctx.Seed, dev, p));
@@ -220,6 +220,10 @@ public static partial class TrainRlCommand
             report["staleness_max"] = log.Updates.Count == 0 ? 0 : log.Updates.Max(u => u.MaxStaleness);
             report["weights_hash"] = learner.WeightsHash();
             report["levels"] = new JsonArray(log.Levels.Distinct().Select(x => (JsonNode?)x).ToArray());
+            report["evals"] = new JsonArray(log.Evals.Select(e => (JsonNode?)new JsonObject
+            {
+                ["version"] = e.Version, ["heldout_solve_rate"] = e.HeldOutSolveRate, ["pool_solve_rate"] = e.PoolSolveRate,
+            }).ToArray());
             report["curve"] = new JsonArray(log.Updates.Select(u => (JsonNode?)new JsonObject
             {
                 ["version"] = u.Version, ["solve_rate"] = u.SolveRate, ["reward"] = Finite(u.Stats.GetValueOrDefault("reward", double.NaN)), ["loss"] = Finite(u.Stats.GetValueOrDefault("loss", double.NaN)),
