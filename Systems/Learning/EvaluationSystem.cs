@@ -1,3 +1,4 @@
+using Sim.Agents.Evaluation;
 using Sim.Agents.Learning;
 using Sim.Engine;
 
@@ -5,7 +6,8 @@ namespace Sim.Systems.Learning;
 
 /// <summary>
 /// <c>metrics</c>: every <see cref="LearningRunSpec.EvalEvery"/> updates, the greedy solve rate on the held-out
-/// problems (and on the training pool, when there is one).
+/// problems (and on the training pool, when there is one); with <see cref="LearningRunSpec.EvalSamples"/> K, also
+/// pass@k and maj@k for k = 1, 2, 4 … K from K samples per held-out problem, as <c>sim eval</c> computes them.
 /// </summary>
 public sealed class EvaluationSystem : ISystem
 {
@@ -33,7 +35,35 @@ public sealed class EvaluationSystem : ISystem
         var spec = state.Spec;
         double heldOut = SolveRate(spec, state.HeldOut);
         double? pool = state.Pool is { } p ? SolveRate(spec, p) : null;
-        return new EvalRecord(state.PolicyVersion, heldOut, pool);
+        if (spec.EvalSamples <= 0 || state.HeldOut.Count == 0) return new EvalRecord(state.PolicyVersion, heldOut, pool);
+        int n = spec.EvalSamples;
+        var tasks = state.HeldOut.Select((q, i) => new Rollouts.Task(q, i)).ToArray();
+        var done = new Rollouts(spec.MaxLines).Run(spec.Learner, spec.Env, tasks, n, greedy: false, StableHash.Combine(spec.Seed, 0xE7A1UL), 0);
+        var ks = new List<int>();
+        for (int k = 1; k <= n; k *= 2) ks.Add(k);
+        if (ks[^1] != n) ks.Add(n);
+        var pass = ks.ToDictionary(k => k, _ => 0.0);
+        var maj = ks.ToDictionary(k => k, _ => 0.0);
+        for (int q = 0; q < tasks.Length; q++)
+        {
+            var attempts = done.GetRange(q * n, n).Select(t => (Answer(t), t.Correct)).ToArray();
+            int c = attempts.Count(a => a.Correct);
+            foreach (int k in ks)
+            {
+                pass[k] += SampleEval.PassAtK(n, c, k) / tasks.Length;
+                maj[k] += SampleEval.MajorityAtK(attempts, k) / tasks.Length;
+            }
+        }
+        return new EvalRecord(state.PolicyVersion, heldOut, pool, pass, maj);
+    }
+
+    // The answer a trajectory gave: its answer line, or (for a policy that answers with its steps) the steps.
+    private static string? Answer(Trajectory t)
+    {
+        if (t.Steps.Count == 0) return null;
+        var last = t.Steps[^1];
+        if (last.Kind == Sim.Agents.Policies.StepKind.Answer) return Sim.Agents.Policies.StepProtocol.AnswerOf(last.Text);
+        return t.Steps.All(s => s.Units.Length > 0) ? string.Join("; ", t.Steps.Select(s => s.Text)) : null;
     }
 
     /// <summary>Share of <paramref name="problems"/> the learner solves greedily.</summary>

@@ -16,6 +16,7 @@ namespace Sim.Systems.Learning;
 /// task); otherwise every tick draws fresh ones.</param>
 /// <param name="HeldOut">Held-out problems for the greedy evaluation (disjoint from training problems).</param>
 /// <param name="EvalEvery">Evaluate every this many updates (0 = only at the end, by the caller).</param>
+/// <param name="EvalSamples">Samples per held-out problem for pass@k and maj@k at each evaluation (0 = greedy only).</param>
 /// <param name="MaxLines">Lines per episode at most.</param>
 /// <param name="LengthPenalty">Shaping coefficient: the return loses this much per unit written (0 = off).</param>
 /// <param name="Curriculum">Curriculum settings, or null for a fixed difficulty.</param>
@@ -34,6 +35,7 @@ public sealed record LearningRunSpec(
     int? TrainPool = null,
     int HeldOut = 200,
     int EvalEvery = 0,
+    int EvalSamples = 0,
     int MaxLines = 12,
     double LengthPenalty = 0,
     CurriculumConfig? Curriculum = null,

@@ -48,6 +48,7 @@ public static partial class TrainRlCommand
         var lengthPenalty = new Option<double>("--length-penalty") { Description = "Return lost per token written (overthinking control)", DefaultValueFactory = _ => 0 };
         var curriculum = new Option<string?>("--curriculum") { Description = "Keep the recent solve rate in a band LOW,HIGH by moving the difficulty (e.g. 0.3,0.7)" };
         var evalEvery = new Option<int>("--eval-every") { Description = "Held-out greedy evaluation every N updates (0 = start and end only)", DefaultValueFactory = _ => 0 };
+        var evalSamples = new Option<int>("--eval-samples") { Description = "Samples per held-out problem for pass@k and maj@k at each evaluation (0 = greedy only)", DefaultValueFactory = _ => 0 };
         var heldOut = new Option<int?>("--heldout") { Description = "Held-out problems" };
         var pool = new Option<int?>("--pool") { Description = "Train on a fixed pool of N problems (the tabular policy's task; default 256 for it)" };
         var pairs = new Option<string?>("--pairs") { Description = "DPO: a pair file (JSONL with prompt, chosen, rejected) instead of pairs mined from search trees" };
@@ -75,6 +76,10 @@ public static partial class TrainRlCommand
             env.Difficulty.Check(d);
             bool tabular = o.Policy == "tabular";
             if (tabular && env is not IStepEnumerator) throw new UsageException($"--policy tabular needs an environment that lists its candidate steps; '{env.Name}' does not");
+            if (tabular && ctx.Get(init) is not null) throw new UsageException("--init takes a transformer checkpoint; the tabular policy starts uniform");
+            // Only the tabular learner has a value head; say so before any SFT runs.
+            if (o.Algo == "ppo" && !tabular)
+                throw new UsageException("--algo ppo needs a value head; the transformer learner has none (use --policy tabular, or grpo/rloo/reinforce, which need none)");
             var defaults = Defaults.For(o.Algo, tabular, o.Quick);
             int iters = ctx.Get(iterations) ?? defaults.Iterations;
             int perTick = ctx.Get(problems) ?? defaults.Problems;
@@ -135,8 +140,6 @@ public static partial class TrainRlCommand
             var algorithm = Make(o.Algo, ctx.Get(lr) ?? defaults.LearningRate, ctx.Get(kl), ctx.Get(epochs));
             if (algorithm is Dpo dpo && ctx.Get(pairs) is { } pairFile)
                 algorithm = new Dpo(dpo.Config) { FixedPairs = PairFile.Read(pairFile, (TransformerLearner)learner) };
-            if (algorithm.NeedsValueHead && !learner.HasValueHead)
-                throw new UsageException($"--algo {o.Algo} needs a value head; the {learner.Name} learner has none (use --policy tabular, or grpo/rloo/reinforce, which need none)");
 
             Sim.Agents.Scoring.RewardModel? rewardModel = null;
             if (ctx.Get(reward) is { } rmPath)
@@ -167,7 +170,8 @@ public static partial class TrainRlCommand
                 catch (ArgumentException e) { throw new UsageException(e.Message); }
             }
             using var ___ = online?.Model;
-            var spec = new LearningRunSpec(env, d, learner, algorithm, ctx.Seed, perTick, k, bufferCfg, poolSize, held, ctx.Get(evalEvery),
+            if (ctx.Get(evalSamples) is < 0 or > 1024) throw new UsageException("--eval-samples must be in 0..1024");
+            var spec = new LearningRunSpec(env, d, learner, algorithm, ctx.Seed, perTick, k, bufferCfg, poolSize, held, ctx.Get(evalEvery), ctx.Get(evalSamples),
                 LengthPenalty: ctx.Get(lengthPenalty), Curriculum: cur, RewardModel: rewardModel, Online: online);
             using var world = World.Create(ctx.Seed);
             var pipeline = LearningRun.Build(world, spec);
@@ -223,6 +227,8 @@ public static partial class TrainRlCommand
             report["evals"] = new JsonArray(log.Evals.Select(e => (JsonNode?)new JsonObject
             {
                 ["version"] = e.Version, ["heldout_solve_rate"] = e.HeldOutSolveRate, ["pool_solve_rate"] = e.PoolSolveRate,
+                ["pass_at_k"] = e.PassAtK is { } pk ? new JsonObject(pk.Select(x => KeyValuePair.Create(x.Key.ToString(), (JsonNode?)x.Value))) : null,
+                ["maj_at_k"] = e.MajAtK is { } mk ? new JsonObject(mk.Select(x => KeyValuePair.Create(x.Key.ToString(), (JsonNode?)x.Value))) : null,
             }).ToArray());
             report["curve"] = new JsonArray(log.Updates.Select(u => (JsonNode?)new JsonObject
             {
@@ -266,7 +272,7 @@ public static partial class TrainRlCommand
             }
             return ExitCodes.Ok;
         }, algo, policy, init, envName, difficulty, iterations, problems, samples, lr, kl, epochs, buffer, staleness, lengthPenalty, curriculum,
-           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, onlineRm, onlineEvery, onlineCoef, replay, device);
+           evalEvery, heldOut, pool, pairs, output, checkpointEvery, resume, plot, quick, demos, sftSteps, control, reward, onlineRm, onlineEvery, onlineCoef, replay, evalSamples, device);
     }
 
     private static double? Finite(double x) => double.IsFinite(x) ? x : null;

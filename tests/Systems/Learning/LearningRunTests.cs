@@ -164,6 +164,21 @@ public class LearningRunTests
     }
 
     [Test]
+    public void SampledEvaluationReportsPassAndMajorityAtK()
+    {
+        using var learner = new TabularLearner();
+        using var world = World.Create(3);
+        var p = LearningRun.Build(world, Spec(learner, new Grpo(new GrpoConfig(0.5))) with { EvalSamples = 8 });
+        var e = EvaluationSystem.Evaluate(world.Resources.Get<LearningState>());
+        Assert.That(e.PassAtK!.Keys, Is.EqualTo(new[] { 1, 2, 4, 8 }));
+        // pass@k grows with k, pass@1 is the mean per-sample solve rate, and maj@1 equals pass@1.
+        Assert.That(e.PassAtK[8], Is.GreaterThan(e.PassAtK[1]));
+        Assert.That(e.PassAtK.Values.Zip(e.PassAtK.Values.Skip(1)).All(x => x.First <= x.Second + 1e-12));
+        Assert.That(e.MajAtK![1], Is.EqualTo(e.PassAtK[1]).Within(1e-12));
+        Assert.That(e.PassAtK[1], Is.InRange(0.01, 0.5), "the uniform policy on countdown with 3 numbers");
+    }
+
+    [Test]
     public void PpoRefusesALearnerWithoutAValueHead()
     {
         var spec = Spec(new NoValueHead(), new Ppo(new PpoConfig()));
