@@ -26,7 +26,7 @@ public static partial class TrainRlCommand
         {
             var d = (algo, tabular) switch
             {
-                (_, true) => new Defaults(200, 64, 8, algo switch { "dpo" => 0.1, "ppo" => 0.05, _ => 0.5 }, HeldOut: 200),
+                (_, true) => new Defaults(400, 64, 8, algo switch { "dpo" => 0.1, "ppo" => 0.03, "reinforce" => 0.2, _ => 0.5 }, HeldOut: 200),
                 ("ei", false) => new Defaults(80, 256, 8, 3e-4),
                 ("dpo", false) => new Defaults(30, 128, 8, 2e-4),
                 _ => new Defaults(150, 64, 8, 1e-3),
