@@ -13,9 +13,9 @@ public static class PreferencePairs
     /// answer), each verified child is paired with each refuted child, at most <paramref name="maxPerNode"/> pairs per
     /// node, in first-seen order.
     /// </summary>
-    public static List<PreferencePair> FromTrees(IReadOnlyList<Trajectory> trajectories, int maxPerNode = 4)
+    public static List<StepPreference> FromTrees(IReadOnlyList<Trajectory> trajectories, int maxPerNode = 4)
     {
-        var pairs = new List<PreferencePair>();
+        var pairs = new List<StepPreference>();
         // Node key: problem id + the lines before the step. Children keep first-seen order (deterministic).
         var children = new Dictionary<string, List<(ExperienceStep Step, bool Good, bool Bad)>>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -43,7 +43,7 @@ public static class PreferencePairs
             int made = 0;
             foreach (var g in list.Where(c => c.Good))
                 foreach (var b in list.Where(c => c.Bad))
-                    if (made++ < maxPerNode) pairs.Add(new PreferencePair(g.Step, b.Step));
+                    if (made++ < maxPerNode) pairs.Add(new StepPreference(g.Step, b.Step));
         }
         return pairs;
     }

@@ -1,42 +1,28 @@
-using System.Text.Json;
 using Sim.Agents.Learning;
 using Sim.Agents.Learning.Learners;
+using Sim.Agents.Scoring;
 
 namespace Sim.Cli.Commands;
 
 /// <summary>Reads a DPO pair file (JSONL rows with prompt, chosen and rejected, as TRL and <c>sim data export --format
-/// trl-dpo</c> write them) into step pairs for the transformer learner.</summary>
+/// trl-dpo</c> write them; parsed by <see cref="PreferenceData.Read"/>) into step preferences for the transformer
+/// learner: each completion, its lines joined with the delimiter and closed with the end token, is one step.</summary>
 public static class PairFile
 {
     /// <summary>Reads <paramref name="path"/>; throws <see cref="UsageException"/> naming the first bad line.</summary>
-    public static List<PreferencePair> Read(string path, TransformerLearner learner)
+    public static List<StepPreference> Read(string path, TransformerLearner learner)
     {
-        var pairs = new List<PreferencePair>();
-        int line = 0;
-        foreach (var text in File.ReadLines(path))
+        List<PreferencePair> rows;
+        try { rows = PreferenceData.Read(path); }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException) { throw new UsageException($"--pairs: {SimApp.FirstLine(e.Message)}"); }
+        var pairs = new List<StepPreference>(rows.Count);
+        foreach (var r in rows)
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            string prompt, chosen, rejected;
-            try
-            {
-                using var doc = JsonDocument.Parse(text);
-                var root = doc.RootElement;
-                prompt = Field(root, "prompt");
-                chosen = Field(root, "chosen");
-                rejected = Field(root, "rejected");
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new UsageException($"{path}:{line}: not a pair row ({SimApp.FirstLine(e.Message)}); each line needs string fields prompt, chosen and rejected");
-            }
-            try { pairs.Add(new PreferencePair(learner.Encode(prompt, chosen), learner.Encode(prompt, rejected))); }
-            catch (ArgumentException e) { throw new UsageException($"{path}:{line}: {e.Message}"); }
+            try { pairs.Add(new StepPreference(learner.Encode(r.Chosen.Prompt, Completion(r.Chosen)), learner.Encode(r.Rejected.Prompt, Completion(r.Rejected)))); }
+            catch (ArgumentException e) { throw new UsageException($"--pairs: {path}: {e.Message}"); }
         }
-        if (pairs.Count == 0) throw new UsageException($"{path}: no pairs");
         return pairs;
     }
 
-    private static string Field(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new KeyNotFoundException($"no string field '{name}'");
+    private static string Completion(TextTrajectory t) => string.Join("\n", t.Lines) + "\n";
 }

@@ -70,6 +70,35 @@ public class TrainRlCommandTests
         finally { foreach (var d in new[] { a, b, run }) if (Directory.Exists(d)) Directory.Delete(d, true); }
     }
 
+    [Test]
+    public void DpoTakesAPairFileAndRefusesAMalformedOne()
+    {
+        string ckpt = TempDir("dpo-init"), good = Path.GetTempFileName(), bad = Path.GetTempFileName();
+        try
+        {
+            var tok = SimTokenizer.CreateDefault();
+            using (var lm = TransformerLm.Create(new TransformerConfig(tok.VocabSize, Layers: 1, Width: 16, Heads: 2, Context: 96), tok, 1)) lm.Save(ckpt);
+            File.WriteAllLines(good, [
+                """{"prompt":"Numbers: 6 2 5\nGoal: 22\n","chosen":"6 + 5 = 11\n2 * 11 = 22\nAnswer: 2*(6+5)\n","rejected":"6 * 5 = 30\nAnswer: 6*5\n"}""",
+                """{"prompt":"Numbers: 6 5 10\nGoal: 11\n","chosen":"6 + 5 = 11\nAnswer: 6+5\n","rejected":"6 - 5 = 1\nAnswer: 6-5\n"}""",
+            ]);
+            File.WriteAllLines(bad, ["""{"prompt":"x","chosen":"y"}"""]);
+            string[] common = ["train", "rl", "--algo", "dpo", "--init", ckpt, "--iterations", "2", "--problems", "2", "--samples", "2", "--heldout", "2", "--json"];
+            var ok = CliTests.Run([.. common, "--pairs", good]);
+            Assert.That(ok.code, Is.EqualTo(ExitCodes.Ok), ok.stderr);
+            Assert.That(JsonDocument.Parse(ok.stdout).RootElement.GetProperty("curve").GetArrayLength(), Is.EqualTo(2));
+            var refused = CliTests.Run([.. common, "--pairs", bad]);
+            Assert.That(refused.code, Is.EqualTo(ExitCodes.BadInput));
+            Assert.That(refused.stderr, Does.Contain(":1:"));
+        }
+        finally
+        {
+            if (Directory.Exists(ckpt)) Directory.Delete(ckpt, true);
+            File.Delete(good);
+            File.Delete(bad);
+        }
+    }
+
     // kill -9 mid-run, then --resume: the final weights equal those of an uninterrupted run.
     [Test]
     public void ResumeAfterKillReachesTheUninterruptedWeights()

@@ -20,7 +20,7 @@ public sealed class Dpo(DpoConfig config) : IRlAlgorithm
     public DpoConfig Config { get; } = config;
 
     /// <summary>Pairs supplied from outside (a pair file); when set, they are used instead of mining the batch.</summary>
-    public IReadOnlyList<PreferencePair>? FixedPairs { get; init; }
+    public IReadOnlyList<StepPreference>? FixedPairs { get; init; }
 
     /// <inheritdoc />
     public string Name => "dpo";
@@ -37,7 +37,7 @@ public sealed class Dpo(DpoConfig config) : IRlAlgorithm
     }
 
     /// <summary>Optimises the DPO loss on <paramref name="pairs"/>.</summary>
-    public LearnStats Train(ILearner learner, IReadOnlyList<PreferencePair> pairs, LearnContext context)
+    public LearnStats Train(ILearner learner, IReadOnlyList<StepPreference> pairs, LearnContext context)
     {
         var stats = new LearnStats();
         stats["pairs"] = pairs.Count;
