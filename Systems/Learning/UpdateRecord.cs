@@ -11,6 +11,6 @@ namespace Sim.Systems.Learning;
 /// <param name="MaxStaleness">Largest lag in the batch.</param>
 /// <param name="Difficulty">Difficulty of the tick's problems.</param>
 /// <param name="Stats">The algorithm's figures (loss, kl, entropy, ...).</param>
-/// <param name="Seconds">Wall time of the tick so far (rollout plus update).</param>
+/// <param name="Seconds">Wall seconds since the learning system started (not part of any hash or replay).</param>
 public sealed record UpdateRecord(long Tick, int Version, long FirstEpisode, long LastEpisode, int Trajectories, double SolveRate,
     double MeanStaleness, int MaxStaleness, int Difficulty, IReadOnlyDictionary<string, double> Stats, double Seconds);

@@ -10,10 +10,11 @@ namespace Sim.Agents.Learning.Learners;
 
 /// <summary>
 /// The TorchSharp transformer as a learner. It writes steps with <see cref="TransformerLm.SampleSteps"/> (batched over
-/// open episodes, KV cache) and learns with AdamW on one right-padded batch per update: one forward pass with gradients
-/// gives the log-probability of every step token, the algorithm's loss function turns them into coefficients on the
-/// host, and one backward pass of Σ coef · log π applies them. Every update runs inside its own dispose scope. It has
-/// no value head, so PPO (which needs one) refuses it.
+/// open episodes, KV cache, each line continuing its episode's exact tokens) and learns with AdamW: an episode's lines
+/// are packed into one sequence, one forward pass with gradients over right-padded micro-batches of them gives the
+/// log-probability of every step token, the algorithm's loss function turns those into coefficients on the host, and
+/// one backward pass of Σ coef · log π applies them. Every update runs inside its own dispose scope. It has no value
+/// head, so PPO (which needs one) refuses it.
 /// </summary>
 public sealed class TransformerLearner : ILearner
 {
